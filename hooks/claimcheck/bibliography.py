@@ -1,0 +1,293 @@
+"""references.bib → `Bibliography`: entries, the findings they record, and problems.
+
+pybtex does the BibTeX parsing (macros, `#` concatenation, crossref) and, in
+`reference_html`, the formatting. This module adds what pybtex does not know:
+source line numbers, the project's required fields, the `findings` and
+`evidence` fields, and a cache so `mkdocs serve` re-parses only a changed file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pybtex.errors
+from pybtex.backends.html import Backend
+from pybtex.database import Entry as PybtexEntry
+from pybtex.database.input.bibtex import Parser
+from pybtex.richtext import Text
+from pybtex.style.formatting.unsrt import Style
+from pybtex.style.template import field as template_field
+from pybtex.style.template import href, join, optional, sentence
+
+from .problems import Problem
+from .quantities import Quantity, parse_value
+
+EVIDENCE_TYPES = ("meta-analysis", "rct", "cohort", "case-series", "guideline", "review", "expert")
+VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "publisher", "institution", "organization", "school", "howpublished", "url")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+FINDING_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FINDING = re.compile(r"^\s*(?P<id>[^:]+?)\s*:\s*(?P<value>[^()]+?)\s*(?:\((?P<note>[^()]*)\))?\s*$", re.DOTALL)
+ENTRY_START = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s{}()]*)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A figure a source records: `id` names the quantity across sources."""
+
+    id: str
+    value: Quantity
+    text: str
+    note: str
+    key: str
+
+
+@dataclass
+class Entry:
+    """One bibliography entry, as the checker and the renderer need it."""
+
+    key: str
+    type: str
+    line: int
+    fields: dict[str, str]
+    findings: tuple[Finding, ...]
+    evidence: str | None
+    source: PybtexEntry = field(repr=False)
+    _html: str | None = field(default=None, repr=False)
+
+
+@dataclass
+class Bibliography:
+    path: str
+    entries: dict[str, Entry]
+    problems: list[Problem]
+    digest: str = ""
+
+    def get(self, key: str) -> Entry | None:
+        return self.entries.get(key)
+
+    def suggestions(self, key: str, limit: int = 3) -> list[str]:
+        """Existing keys closest to a mistyped one."""
+        import difflib
+
+        lowered = {k.lower(): k for k in self.entries}
+        if key.lower() in lowered:
+            return [lowered[key.lower()]]
+        return [lowered[k] for k in difflib.get_close_matches(key.lower(), list(lowered), n=limit, cutoff=0.6)]
+
+    def findings_by_id(self) -> dict[str, list[Finding]]:
+        table: dict[str, list[Finding]] = {}
+        for entry in self.entries.values():
+            for finding in entry.findings:
+                table.setdefault(finding.id, []).append(finding)
+        return table
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _parse_findings(raw: str, key: str) -> tuple[list[Finding], list[str]]:
+    findings, errors = [], []
+    for part in (p for p in raw.split(";") if p.strip()):
+        m = FINDING.match(part)
+        if not m:
+            errors.append(f"finding «{part.strip()}» is not `ID: VALUE (note)`")
+            continue
+        ident, value_text = m.group("id").strip(), m.group("value").strip()
+        if not FINDING_ID.match(ident):
+            errors.append(f"finding ID «{ident}» must be a lowercase slug such as `trd-share-treated-mdd`")
+            continue
+        value = parse_value(value_text)
+        if value is None:
+            errors.append(f"finding «{ident}» has value «{value_text}», not a number or range with a unit such as `30.9%`, `2.8 million`, `1.5x`, `$43.8 billion`, `6 weeks`")
+            continue
+        findings.append(Finding(ident, value, value_text, (m.group("note") or "").strip(), key))
+    return findings, errors
+
+
+def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
+    """Parse BibTeX text; every problem becomes a `Problem`, never an exception."""
+    problems: list[Problem] = []
+    starts: dict[str, list[int]] = {}
+    for m in ENTRY_START.finditer(text):
+        if m.group("type").lower() in ("string", "preamble", "comment"):
+            continue
+        line = _line_of(text, m.start())
+        if not m.group("key"):
+            problems.append(Problem(path, line, "bib-error", m.group(0).strip(), "entry has no key: write `@article{key,` with a unique key"))
+            continue
+        starts.setdefault(m.group("key").lower(), []).append(m.start())
+    for key, offsets in starts.items():
+        for offset in offsets[1:]:
+            first = _line_of(text, offsets[0])
+            problems.append(Problem(path, _line_of(text, offset), "bib-error", key, f"duplicate key (keys are case-insensitive; first defined on line {first}): rename or remove one entry"))
+    with pybtex.errors.capture() as errors:
+        try:
+            data = Parser().parse_string(text)
+        except Exception as exc:  # pybtex raises a few errors even in capture mode
+            errors.append(exc)
+            data = None
+    for error in errors:
+        message = str(error)
+        if message.startswith("repeated bibliography entry"):
+            continue
+        line = getattr(error, "lineno", None) or 1
+        message = re.sub(r"^syntax error in line \d+: ", "", message)
+        problems.append(Problem(path, line, "bib-error", "", f"BibTeX syntax error: {message}; check the braces and commas of the entry around this line"))
+    entries: dict[str, Entry] = {}
+    for key, source in (data.entries.items() if data else []):
+        if not key or key.startswith("unnamed-") and key.lower() not in starts:
+            continue
+        offsets = starts.get(key.lower(), [0])
+        entry_offset = offsets[0]
+        line = _line_of(text, entry_offset)
+        fields = {name.lower(): str(value) for name, value in source.fields.items()}
+        problems.extend(_validate(path, key, line, source, fields))
+        findings: list[Finding] = []
+        if "findings" in fields:
+            found = re.compile(r"\bfindings\s*=", re.IGNORECASE).search(text, entry_offset)
+            findings_line = _line_of(text, found.start()) if found else line
+            findings, errors_found = _parse_findings(fields["findings"], key)
+            problems.extend(Problem(path, findings_line, "bib-error", key, f"{error}; fix the `findings` field of {key}") for error in errors_found)
+        evidence = fields.get("evidence", "").strip().lower() or None
+        if evidence and evidence not in EVIDENCE_TYPES:
+            problems.append(Problem(path, line, "bib-error", key, f"`evidence = {{{evidence}}}` is not one of {', '.join(EVIDENCE_TYPES)}"))
+            evidence = None
+        entries[key] = Entry(key, source.type, line, fields, tuple(findings), evidence, source)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return Bibliography(path, entries, sorted(problems, key=lambda p: p.line), digest)
+
+
+def _validate(path: str, key: str, line: int, source: PybtexEntry, fields: dict[str, str]) -> list[Problem]:
+    problems = []
+    missing = []
+    if not source.persons.get("author") and not source.persons.get("editor") and "organization" not in fields and "institution" not in fields:
+        missing.append("author")
+    if "title" not in fields:
+        missing.append("title")
+    if "year" not in fields and "date" not in fields:
+        missing.append("year")
+    if not any(name in fields for name in VENUE_FIELDS):
+        missing.append("journal (or booktitle, publisher, institution, url)")
+    if missing:
+        problems.append(Problem(path, line, "bib-error", key, f"entry {key} lacks {', '.join(missing)}: add the missing field(s) from the source's own page"))
+    doi = fields.get("doi", "").strip()
+    if doi and not DOI.match(doi):
+        problems.append(Problem(path, line, "bib-error", doi, f"DOI of {key} is malformed: write it bare, as `10.NNNN/suffix` (no https://doi.org/ prefix)"))
+    pmid = fields.get("pmid", "").strip()
+    if pmid and not pmid.isdigit():
+        problems.append(Problem(path, line, "bib-error", pmid, f"PMID of {key} must be digits only"))
+    url = fields.get("url", "").strip()
+    if url and not re.match(r"^https?://[^\s\"'<>]+$", url, re.IGNORECASE):
+        problems.append(Problem(path, line, "bib-error", url, f"URL of {key} is not an http(s) address; it will not be linked"))
+    return problems
+
+
+_CACHE: dict[str, tuple[tuple[int, int], Bibliography]] = {}
+
+
+def load_bibliography(path: str | Path, display: str | None = None) -> Bibliography:
+    """Parse `path`, reusing the last parse while the file is unchanged."""
+    path = Path(path)
+    shown = display or str(path)
+    try:
+        stat = path.stat()
+        signature = (stat.st_mtime_ns, stat.st_size)
+        cached = _CACHE.get(str(path))
+        if cached and cached[0] == signature:
+            return cached[1]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Bibliography(shown, {}, [Problem(shown, 1, "bib-error", "", f"cannot read the bibliography ({exc.strerror or exc}); create it or fix `bibliography` in mkdocs.yml")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return Bibliography(shown, {}, [Problem(shown, line, "bib-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")])
+    bibliography = parse_bibliography(text.replace("\r\n", "\n"), shown)
+    _CACHE[str(path)] = (signature, bibliography)
+    return bibliography
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+class ReferenceStyle(Style):
+    """pybtex's unsrt style, keeping titles' case as written (the dossier does not
+    brace-protect proper nouns) and linking PMIDs from our `pmid` field."""
+
+    def format_title(self, e, which_field, as_sentence=True):
+        title = template_field(which_field)
+        return sentence[title] if as_sentence else title
+
+    def format_web_refs(self, e):
+        url = template_field("url", raw=True)
+        pmid = template_field("pmid", raw=True)
+        doi = template_field("doi", raw=True)
+        return sentence[
+            optional[href(url)[url]],
+            optional[href(join["https://pubmed.ncbi.nlm.nih.gov/", pmid, "/"])[join["PMID: ", pmid]]],
+            optional[href(join["https://doi.org/", doi])[join["doi:", doi]]],
+        ]
+
+
+class SafeHtmlBackend(Backend):
+    """pybtex's HTML backend, but link targets are escaped and only http(s)."""
+
+    @staticmethod
+    def format_href(url, text, external=False):
+        if not text:
+            return ""
+        if not re.match(r"^https?://", url, re.IGNORECASE):
+            return text
+        return f'<a href="{html.escape(url, quote=True)}" rel="noopener">{text}</a>'
+
+
+_STYLE = ReferenceStyle()
+_BACKEND = SafeHtmlBackend()
+PUBLISHED_FIELDS = {"findings", "evidence", "verified", "note", "abstract", "keywords", "file"}
+
+
+def reference_html(entry: Entry) -> str:
+    """The full formatted reference, as safe HTML."""
+    if entry._html is None:
+        clean = PybtexEntry(entry.source.type, persons=entry.source.persons)
+        for name, value in entry.source.fields.items():
+            if name.lower() in PUBLISHED_FIELDS:
+                continue
+            if name.lower() == "url" and not re.match(r"^https?://[^\s\"'<>]+$", str(value), re.IGNORECASE):
+                continue
+            if name.lower() == "doi" and not DOI.match(str(value).strip()):
+                continue
+            if name.lower() == "pmid" and not str(value).strip().isdigit():
+                continue
+            if name.lower() == "url" and "doi" in entry.fields and str(value).lower().endswith(entry.fields["doi"].lower()):
+                continue
+            clean.fields[name] = value
+        clean.key = entry.key
+        try:
+            formatted = next(iter(_STYLE.format_entries([clean])))
+            entry._html = formatted.text.render(_BACKEND)
+        except Exception:  # pybtex can fail on odd entries; fall back to the title
+            entry._html = html.escape(Text.from_latex(entry.fields.get("title", entry.key)).render_as("text"))
+    return entry._html
+
+
+def author_year(entry: Entry) -> str:
+    """An author-year label: "Fekadu et al., 2018"."""
+    persons = entry.source.persons.get("author") or entry.source.persons.get("editor") or []
+    names = [Text.from_latex(" ".join(p.last_names)).render_as("text") for p in persons]
+    if not names:
+        who = Text.from_latex(entry.fields.get("organization", entry.fields.get("institution", entry.key))).render_as("text")
+    elif len(names) == 1:
+        who = names[0]
+    elif len(names) == 2:
+        who = f"{names[0]} and {names[1]}"
+    else:
+        who = f"{names[0]} et al."
+    year = entry.fields.get("year") or entry.fields.get("date", "")[:4] or "n.d."
+    return html.escape(f"{who}, {year}".replace("{", "").replace("}", ""))

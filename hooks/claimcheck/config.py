@@ -1,0 +1,61 @@
+"""Settings from mkdocs.yml, read without MkDocs so `claimcheck` runs alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+STYLES = ("numeric", "author-year")
+
+
+class ConfigError(Exception):
+    """mkdocs.yml cannot be read, or its `extra.claimcheck` settings are wrong."""
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring `!!python/name:` and `!ENV` tags."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@dataclass(frozen=True)
+class Settings:
+    docs_dir: Path
+    bibliography: Path
+    citation_style: str = "numeric"
+    options: frozenset[str] = frozenset()
+
+
+def settings_from(config: dict[str, Any], root: Path) -> Settings:
+    """Settings from a loaded mkdocs.yml mapping; paths relative to `root`."""
+    extra = (config.get("extra") or {}).get("claimcheck") or {}
+    if not isinstance(extra, dict):
+        raise ConfigError("`extra.claimcheck` in mkdocs.yml must be a mapping")
+    style = extra.get("citation_style", "numeric")
+    if style not in STYLES:
+        raise ConfigError(f"`extra.claimcheck.citation_style` must be one of {', '.join(STYLES)}, not {style!r}")
+    options = frozenset(name for name in ("durations", "dated_events") if extra.get(name))
+    return Settings(
+        docs_dir=root / str(config.get("docs_dir", "docs")),
+        bibliography=root / str(extra.get("bibliography", "references.bib")),
+        citation_style=style,
+        options=options,
+    )
+
+
+def load_settings(mkdocs_yml: Path) -> Settings:
+    try:
+        config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except OSError as exc:
+        raise ConfigError(f"{mkdocs_yml}: cannot read ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise ConfigError(f"{mkdocs_yml}:{line}: not valid YAML") from None
+    if not isinstance(config, dict):
+        raise ConfigError(f"{mkdocs_yml}:1: must be a mapping")
+    return settings_from(config, mkdocs_yml.parent)

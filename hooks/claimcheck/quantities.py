@@ -1,0 +1,402 @@
+"""The number grammar: one place that knows how statistics are written.
+
+It serves both sides of a check: `find_quantities` reads numbers as an editor
+writes them in prose ("about a third", "70-80%", "$43.8 billion"), and
+`parse_value` reads the `VALUE` of a `findings` field in BibTeX. Both produce
+`Quantity`, and `matches` decides whether a stated quantity agrees with a
+recorded one. Every regular expression here is free of nested quantifiers, so
+matching time stays linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+#: How a number is qualified in the prose; decides how loosely it matches.
+EXACT, APPROX, FRACTION, NEARLY, AT_LEAST, AT_MOST = (
+    "exact",
+    "approx",
+    "fraction",
+    "nearly",
+    "at-least",
+    "at-most",
+)
+
+#: Relative tolerance for hedged numbers ("about 30%").
+HEDGE_TOLERANCE = 0.10
+#: Relative tolerance for word fractions and word multipliers ("a third", "twice").
+FRACTION_TOLERANCE = 0.15
+#: A bound ("up to 70%") matches a finding no further than this share of its value away.
+BOUND_REACH = 0.5
+
+DAYS_PER_UNIT = {"hours": 1 / 24, "days": 1, "weeks": 7, "months": 30.4375, "years": 365.25}
+MAGNITUDES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9}
+CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}
+
+WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+}
+DENOMINATORS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6,
+    "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9,
+    "tenth": 10, "tenths": 10,
+}
+MULTIPLIER_WORDS = {"twice": 2, "double": 2, "thrice": 3, "triple": 3}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A stated or recorded amount: an interval in a unit, and how it was qualified.
+
+    `unit` is the dimension compared: "%" (percentages and proportions),
+    "pp" (percentage points), "x" (fold, times, ratios), "count", a currency
+    code, or "days" (all durations). `slack` is half a step of the last stated
+    digit, so "70%" covers 69.5-70.5.
+    """
+
+    low: float
+    high: float
+    unit: str
+    slack: float
+    qualifier: str = EXACT
+
+    @property
+    def is_range(self) -> bool:
+        return self.high != self.low
+
+    def interval(self) -> tuple[float, float]:
+        """The values a reader may take this quantity to assert."""
+        low, high, tol = self.low, self.high, self.tolerance()
+        if self.qualifier == AT_LEAST:
+            return low - self.slack, math.inf
+        if self.qualifier == AT_MOST:
+            return -math.inf, high + self.slack
+        if self.qualifier == NEARLY:
+            return low - tol, high + self.slack
+        return low - tol, high + tol
+
+    def tolerance(self) -> float:
+        size = max(abs(self.low), abs(self.high))
+        if self.qualifier == FRACTION:
+            return max(self.slack, FRACTION_TOLERANCE * size)
+        if self.qualifier in (APPROX, NEARLY):
+            return max(self.slack, HEDGE_TOLERANCE * size)
+        return self.slack
+
+    def describe(self) -> str:
+        def fmt(value: float) -> str:
+            if self.unit == "count" and value >= 1e6:
+                return f"{value / 1e6:g} million"
+            return f"{value:g}"
+
+        body = fmt(self.low) if not self.is_range else f"{fmt(self.low)}-{fmt(self.high)}"
+        suffix = {"%": "%", "pp": " percentage points", "x": "x", "count": "", "days": " days"}
+        unit = suffix.get(self.unit, f" {self.unit}")
+        return body + unit
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def matches(stated: Quantity, recorded: Quantity) -> bool:
+    """Does the stated quantity agree with a recorded finding? Rules in README."""
+    if stated.unit != recorded.unit:
+        return False
+    eps = 1e-9 * max(1.0, abs(stated.high), abs(recorded.high))
+    low, high = recorded.low, recorded.high
+    value, top, slack = stated.low, stated.high, stated.slack + eps
+    if stated.qualifier == AT_LEAST:
+        return value - slack <= low <= value + BOUND_REACH * abs(value) + slack
+    if stated.qualifier == AT_MOST:
+        return value - BOUND_REACH * abs(value) - slack <= high <= top + slack
+    if stated.is_range:
+        if recorded.is_range:
+            if abs(low - value) <= slack and abs(high - top) <= slack:
+                return True
+            if stated.qualifier == EXACT:
+                return False
+        lo, hi = stated.interval()
+        return lo - eps <= low and high <= hi + eps
+    lo, hi = stated.interval()
+    if recorded.is_range:
+        if stated.qualifier == EXACT:
+            return False
+        return low <= hi + eps and high >= lo - eps
+    return lo - eps <= low <= hi + eps
+
+
+def agree(a: Quantity, b: Quantity) -> bool:
+    """Could two stated quantities describe the same value? (Used for conflicts.)"""
+    if a.unit != b.unit:
+        return True
+    a_lo, a_hi = a.interval()
+    b_lo, b_hi = b.interval()
+    return a_lo <= b_hi and b_lo <= a_hi
+
+
+# --------------------------------------------------------------------------- grammar
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+WORDNUM = "|".join(sorted((w for w in WORD_NUMBERS if w not in ("a", "an")), key=len, reverse=True))
+DENOM = "|".join(sorted(DENOMINATORS, key=len, reverse=True))
+DASH = r"\s?(?:-|–|—|to)\s?"
+PERCENT = r"\s?(?:%|per\s?cent\b|percent\b)"
+POINTS = r"\s?(?:percentage\s+points?\b|pp\b)"
+MAGNITUDE = r"(?:thousand|million|billion|trillion|bn)\b"
+CURRENCY = r"US\$|\$|€|£"
+DURATION = r"(?:hours?|days?|weeks?|months?|years?)\b"
+# A number must not be glued to a name: DSM-5, ICD-10, CYP2D6, 5-HT1A, COVID-19.
+START = r"(?<![\w.,/\-–@#:])"
+END = r"(?![\w]|-[A-Za-z]|\.\d|,\d{3})"
+
+CLAIM_PATTERN = re.compile(
+    rf"""
+    (?P<symbol>[≥≤><~≈]\s?)?
+    (?:
+        {START}between\s(?P<btw_lo>{NUM})\s?(?:%|per\s?cent|percent)?\sand\s(?P<btw_hi>{NUM}){PERCENT}
+      | {START}(?P<pct_lo>{NUM})(?:{PERCENT})?{DASH}(?P<pct_hi>{NUM}){PERCENT}
+      | {START}(?P<pct>{NUM}){PERCENT}
+      | {START}(?P<pp>{NUM}){POINTS}
+      | {START}(?P<cur>{CURRENCY})\s?(?P<money>{NUM})(?:\s?(?P<money_mag>{MAGNITUDE}|m\b|k\b))?
+      | {START}(?P<count>{NUM}|{WORDNUM})\s(?P<count_mag>{MAGNITUDE})
+      | {START}(?P<fold>{NUM})(?:\s?-?\s?fold\b|\s?×|x(?=\s))
+      | {START}(?P<times>{NUM}|{WORDNUM})\stimes\s(?:as|more|higher|greater|lower|less|the|likelier)\b
+      | \b(?P<mult>twice|thrice|double|triple)\s(?:as|the|more)\b
+      | \b(?P<in_a>{NUM}|{WORDNUM})\s(?:in|out\sof)\s(?P<in_b>{NUM}|{WORDNUM})\b(?!\s?(?:%|per))
+      | {START}(?P<sl_a>\d)/(?P<sl_b>\d{{1,2}})(?![\d/])
+      | \b(?P<fr_num>a|an|one|two|three|four|five|six|seven|eight|nine)(?P<fr_sep>[\s-])(?P<fr_den>{DENOM})\b
+      | {START}(?P<dur_lo>{NUM}|{WORDNUM}){DASH}(?P<dur_hi>{NUM}|{WORDNUM})\s(?P<dur_unit>{DURATION})
+      | {START}(?P<dur>{NUM}|{WORDNUM})[\s-](?P<dur_unit1>{DURATION})
+      | (?P<big>(?<![\w.,/\-–@#:$£€])\d{{1,3}}(?:,\d{{3}})+)(?!\s?(?:%|per))
+      | \b(?P<dated_verb>approved|licensed|authori[sz]ed|cleared|introduced|launched)\b
+        (?P<dated_gap>[^.;\n]{{0,40}}?)\bin\s(?P<year>1[89]\d\d|20\d\d)\b
+    )
+    {END}
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+HEDGE_BEFORE = re.compile(
+    r"(?:\b(?:about|approximately|approx\.|roughly|around|some|an\s+estimated|estimated|"
+    r"circa|ca\.|close\s+to|nearly|almost|just\s+under|just\s+over)|~|≈)\s*$",
+    re.IGNORECASE,
+)
+LOWER_BOUND_BEFORE = re.compile(
+    r"\b(?:at\s+least|more\s+than|over|greater\s+than|upwards\s+of|in\s+excess\s+of|"
+    r"no\s+fewer\s+than|no\s+less\s+than|above|exceeds?|exceeding)\s*$",
+    re.IGNORECASE,
+)
+UPPER_BOUND_BEFORE = re.compile(
+    r"\b(?:up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|fewer\s+than|less\s+than|"
+    r"under|below|at\s+most|no\s+more\s+than|not\s+more\s+than|does\s+not\s+exceed|"
+    r"do\s+not\s+exceed|not\s+exceed(?:ing)?)\s*$",
+    re.IGNORECASE,
+)
+BOUND_AFTER = re.compile(r"^\s*(?:or\s+(?P<up>more|higher|greater|above|longer)|or\s+(?P<down>less|fewer|lower|below))\b", re.IGNORECASE)
+#: "a third" needs "of" after it or a hedge before it: "a third antidepressant" is an ordinal.
+FRACTION_NEEDS = re.compile(r"^\s+of\b|^\s*\(", re.IGNORECASE)
+HALF_PATTERN = re.compile(
+    rf"{START}\b(?P<half>half)\b(?=\s+(?:of|the\s+(?:patients|people|participants|adults|those|cases|children|women|men))\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A quantity found in prose, with where it stands in the text it came from."""
+
+    start: int
+    end: int
+    text: str
+    quantity: Quantity
+    form: str  # percentage, proportion, multiplier, count, money, duration, date
+
+
+def _number(text: str) -> tuple[float, float]:
+    """A number as written, and half a step of its last digit."""
+    word = text.lower()
+    if word in WORD_NUMBERS:
+        return float(WORD_NUMBERS[word]), 0.5
+    plain = text.replace(",", "")
+    decimals = len(plain.split(".")[1]) if "." in plain else 0
+    return float(plain), 0.5 * 10 ** (-decimals)
+
+
+def _qualifier(before: str, after: str, symbol: str | None, default: str = EXACT) -> str:
+    symbol = (symbol or "").strip()
+    if symbol in ("≥", ">"):
+        return AT_LEAST
+    if symbol in ("≤", "<"):
+        return AT_MOST
+    if symbol in ("~", "≈"):
+        return APPROX
+    tail = BOUND_AFTER.match(after)
+    if tail:
+        return AT_LEAST if tail.group("up") else AT_MOST
+    if LOWER_BOUND_BEFORE.search(before):
+        return AT_LEAST
+    if UPPER_BOUND_BEFORE.search(before):
+        return AT_MOST
+    hedge = HEDGE_BEFORE.search(before)
+    if hedge:
+        word = hedge.group(0).strip().lower()
+        if word.startswith(("nearly", "almost", "just under")):
+            return NEARLY
+        return FRACTION if default == FRACTION else APPROX
+    return default
+
+
+def _range(lo: str, hi: str, unit: str, scale: float = 1.0) -> tuple[float, float, float]:
+    low, s1 = _number(lo)
+    high, s2 = _number(hi)
+    return low * scale, high * scale, max(s1, s2) * scale
+
+
+def _statistic(m: re.Match, text: str, options: frozenset[str]) -> Statistic | None:
+    g = m.groupdict()
+    before = text[max(0, m.start() - 30): m.start()]
+    after = text[m.end(): m.end() + 20]
+    symbol = g["symbol"]
+    default = EXACT
+    if g["btw_lo"] is not None:
+        low, high, slack = _range(g["btw_lo"], g["btw_hi"], "%")
+        unit, form = "%", "percentage"
+    elif g["pct_lo"] is not None:
+        low, high, slack = _range(g["pct_lo"], g["pct_hi"], "%")
+        unit, form = "%", "percentage"
+        if low > high:
+            return None
+    elif g["pct"] is not None:
+        low, slack = _number(g["pct"])
+        high, unit, form = low, "%", "percentage"
+    elif g["pp"] is not None:
+        low, slack = _number(g["pp"])
+        high, unit, form = low, "pp", "percentage"
+    elif g["money"] is not None:
+        scale = MAGNITUDES.get((g["money_mag"] or "").lower(), {"m": 1e6, "k": 1e3}.get((g["money_mag"] or "").lower(), 1.0))
+        value, slack = _number(g["money"])
+        low = high = value * scale
+        slack *= scale
+        unit, form = CURRENCIES[g["cur"].upper()], "money"
+    elif g["count"] is not None:
+        scale = MAGNITUDES[g["count_mag"].lower()]
+        value, slack = _number(g["count"])
+        low = high = value * scale
+        slack *= scale
+        unit, form = "count", "count"
+    elif g["fold"] is not None or g["times"] is not None:
+        word = g["fold"] or g["times"]
+        low, slack = _number(word)
+        high, unit, form = low, "x", "multiplier"
+        if word.lower() in WORD_NUMBERS:
+            slack, default = 0.05, FRACTION
+    elif g["mult"] is not None:
+        low = high = float(MULTIPLIER_WORDS[g["mult"].lower()])
+        slack, unit, form, default = 0.05, "x", "multiplier", FRACTION
+    elif g["in_a"] is not None:
+        a, _ = _number(g["in_a"])
+        b, _ = _number(g["in_b"])
+        if not (0 < a < b) or b > 1000:
+            return None
+        low = high = 100 * a / b
+        slack, unit, form, default = 0.05, "%", "proportion", FRACTION
+    elif g["sl_a"] is not None:
+        a, b = int(g["sl_a"]), int(g["sl_b"])
+        if not (0 < a < b <= 10):
+            return None
+        low = high = 100 * a / b
+        slack, unit, form, default = 0.05, "%", "proportion", FRACTION
+    elif g["fr_num"] is not None:
+        numerator = WORD_NUMBERS[g["fr_num"].lower()]
+        denominator = DENOMINATORS[g["fr_den"].lower()]
+        plural = g["fr_den"].lower().endswith("s") and g["fr_den"].lower() != "halves"
+        if numerator >= denominator or (numerator > 1) != plural:
+            return None
+        hedged = HEDGE_BEFORE.search(before) or LOWER_BOUND_BEFORE.search(before) or UPPER_BOUND_BEFORE.search(before)
+        if numerator == 1 and g["fr_sep"] != "-" and not hedged and not FRACTION_NEEDS.match(after):
+            return None
+        low = high = 100 * numerator / denominator
+        slack, unit, form, default = 0.05, "%", "proportion", FRACTION
+    elif g["dur_unit"] is not None or g["dur_unit1"] is not None:
+        if "durations" not in options:
+            return None
+        unit_word = (g["dur_unit"] or g["dur_unit1"]).lower().rstrip("s") + "s"
+        scale = DAYS_PER_UNIT[unit_word]
+        if g["dur_lo"] is not None:
+            low, high, slack = _range(g["dur_lo"], g["dur_hi"], "days", scale)
+        else:
+            value, slack = _number(g["dur"])
+            low = high = value * scale
+            slack *= scale
+        unit, form = "days", "duration"
+    elif g["big"] is not None:
+        low, slack = _number(g["big"])
+        high, unit, form = low, "count", "count"
+    elif g["year"] is not None:
+        if "dated_events" not in options:
+            return None
+        low = high = float(g["year"])
+        slack, unit, form = 0.5, "year", "date"
+    else:  # pragma: no cover - every alternative is handled above
+        return None
+    qualifier = _qualifier(before, after, symbol, default)
+    return Statistic(m.start(), m.end(), m.group(0).strip(), Quantity(low, high, unit, slack, qualifier), form)
+
+
+def find_quantities(text: str, options: frozenset[str] = frozenset()) -> list[Statistic]:
+    """Every statistic written in `text`, in order. `options` may enable
+    "durations" and "dated_events"."""
+    found: list[Statistic] = []
+    for m in CLAIM_PATTERN.finditer(text):
+        stat = _statistic(m, text, options)
+        if stat is not None:
+            found.append(stat)
+    for m in HALF_PATTERN.finditer(text):
+        before = text[max(0, m.start() - 30): m.start()]
+        qualifier = _qualifier(before, text[m.end(): m.end() + 20], None, FRACTION)
+        found.append(Statistic(m.start(), m.end(), m.group(0), Quantity(50.0, 50.0, "%", 0.05, qualifier), "proportion"))
+    found.sort(key=lambda s: s.start)
+    return found
+
+
+VALUE_PATTERN = re.compile(
+    rf"""^\s*(?P<cur>{CURRENCY})?\s?(?P<lo>{NUM})\s?(?P<lo_unit>%|x|×)?
+    (?:{DASH}(?:{CURRENCY})?\s?(?P<hi>{NUM}))?
+    \s?(?P<unit>%|x|×|pp|{MAGNITUDE}|hours?|days?|weeks?|months?|years?)?\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def parse_value(text: str) -> Quantity | None:
+    """Read a findings VALUE ("30.9%", "20-40%", "$43.8 billion", "1.5x", "6 weeks")."""
+    m = VALUE_PATTERN.match(text)
+    if not m:
+        return None
+    unit_word = (m.group("unit") or m.group("lo_unit") or "").lower()
+    low, slack = _number(m.group("lo"))
+    high = low
+    if m.group("hi"):
+        high, slack2 = _number(m.group("hi"))
+        slack = max(slack, slack2)
+        if high < low:
+            return None
+    scale = 1.0
+    if m.group("cur"):
+        unit = CURRENCIES[m.group("cur").upper()]
+        scale = MAGNITUDES.get(unit_word, 1.0)
+    elif unit_word == "%":
+        unit = "%"
+    elif unit_word in ("x", "×"):
+        unit = "x"
+    elif unit_word == "pp":
+        unit = "pp"
+    elif unit_word in MAGNITUDES or unit_word == "":
+        unit, scale = "count", MAGNITUDES.get(unit_word, 1.0)
+    else:
+        unit, scale = "days", DAYS_PER_UNIT[unit_word.rstrip("s") + "s"]
+    return Quantity(low * scale, high * scale, unit, slack * scale)

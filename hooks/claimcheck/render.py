@@ -1,0 +1,260 @@
+"""Citations → HTML: markers with tooltips, a page's References, the site-wide
+bibliography and the evidence ledger.
+
+Markers are swapped into the Markdown as inert placeholder words (so Markdown
+never reads a formatted reference as Markdown) and the placeholders become HTML
+after conversion. Every string from the bibliography or a page is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from .bibliography import Bibliography, Entry, author_year, reference_html
+from .check import SiteReport
+from .citations import CitationGroup, find_citations
+from .document import parse_document
+
+PLACEHOLDER = "CLAIMCHECK{:05d}X"
+PLACEHOLDER_PATTERN = re.compile(r"CLAIMCHECK(\d{5})X")
+REFERENCES_PLACEHOLDER = "CLAIMCHECKREFERENCESX"
+BIBLIOGRAPHY_PAGE = "bibliography.md"
+EVIDENCE_LABELS = {
+    "meta-analysis": "Meta-analysis", "rct": "Randomised trial", "cohort": "Cohort study",
+    "case-series": "Case series", "guideline": "Guideline", "review": "Review", "expert": "Expert opinion",
+}
+
+
+@dataclass
+class PageCitations:
+    """A page's citations in order: reference numbers and the anchor of each group."""
+
+    groups: list[CitationGroup]
+    numbers: dict[str, int] = field(default_factory=dict)
+    anchors: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, groups: list[CitationGroup], bibliography: Bibliography) -> "PageCitations":
+        page = cls(groups)
+        for index, group in enumerate(groups, start=1):
+            for key in group.keys:
+                if bibliography.get(key) is None:
+                    continue
+                page.numbers.setdefault(key, len(page.numbers) + 1)
+                page.anchors.setdefault(key, []).append(group_anchor(index))
+        return page
+
+
+def group_anchor(index: int) -> str:
+    return f"cite-{index}"
+
+
+def slug(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def evidence_badge(entry: Entry) -> str:
+    if not entry.evidence:
+        return ""
+    return f' <span class="evidence-type evidence-{entry.evidence}">{EVIDENCE_LABELS[entry.evidence]}</span>'
+
+
+def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str) -> str:
+    parts = []
+    for position, citation in enumerate(group.citations, start=1):
+        entry = bibliography.get(citation.key)
+        prefix = html.escape(citation.prefix) + " " if citation.prefix else ""
+        locator = ", " + html.escape(citation.locator) if citation.locator else ""
+        if entry is None:
+            parts.append(f'{prefix}<span class="citation-unknown" title="Unknown reference">@{html.escape(citation.key)}?</span>{locator}')
+            continue
+        number = page.numbers[citation.key]
+        label = str(number) if style == "numeric" else author_year(entry)
+        if group.narrative and style == "author-year":
+            name, _, year = label.rpartition(", ")
+            label = f"{name} ({year})"
+        tip_id = f"{group_anchor(index)}-tip-{position}"
+        parts.append(
+            f'{prefix}<span class="cite-ref"><a href="#ref-{number}" class="cite-link" aria-describedby="{tip_id}">{label}</a>'
+            f'<span class="cite-tip" role="tooltip" id="{tip_id}">{reference_html(entry)}{evidence_badge(entry)}</span></span>{locator}'
+        )
+    body = "; ".join(parts) if style == "author-year" else ", ".join(parts)
+    if group.narrative and style == "author-year":
+        return f'<span class="citation citation-narrative" id="{group_anchor(index)}">{body}</span>'
+    if group.narrative:
+        entry = bibliography.get(group.citations[0].key)
+        name = html.escape(author_year(entry).rpartition(", ")[0]) if entry else ""
+        return f'<span class="citation citation-narrative" id="{group_anchor(index)}">{name} [{body}]</span>'
+    opening, closing = ("[", "]") if style == "numeric" else ("(", ")")
+    return f'<span class="citation" id="{group_anchor(index)}">{opening}{body}{closing}</span>'
+
+
+def references_html(page: PageCitations, bibliography: Bibliography) -> str:
+    """The page's References list, in citation order, with back-links."""
+    items = []
+    for key, number in page.numbers.items():
+        entry = bibliography.get(key)
+        if entry is None:
+            continue
+        backs = " ".join(
+            f'<a href="#{anchor}" class="cite-back" aria-label="Back to citation {n} of reference {number}">↩{n if len(page.anchors[key]) > 1 else ""}</a>'
+            for n, anchor in enumerate(page.anchors[key], start=1)
+        )
+        items.append(f'<li id="ref-{number}" value="{number}"><span class="reference-text">{reference_html(entry)}</span>{evidence_badge(entry)} <span class="cite-backs">{backs}</span></li>')
+    return '<ol class="references">\n' + "\n".join(items) + "\n</ol>"
+
+
+@dataclass
+class RenderedPage:
+    markdown: str
+    markers: dict[str, str]
+    references: str
+
+
+def render_markdown(markdown: str, bibliography: Bibliography, style: str = "numeric") -> RenderedPage:
+    """Swap every citation for a placeholder and append a References section."""
+    document = parse_document(markdown)
+    groups = find_citations(document.prose)
+    page = PageCitations.of(groups, bibliography)
+    markers: dict[str, str] = {}
+    pieces: list[str] = []
+    last = 0
+    for index, group in enumerate(groups, start=1):
+        token = PLACEHOLDER.format(index)
+        markers[token] = _marker(group, index, page, bibliography, style)
+        pieces.append(document.source[last:group.start])
+        pieces.append(token)
+        last = group.end
+    pieces.append(document.source[last:])
+    text = "".join(pieces)
+    references = ""
+    if page.numbers:
+        text = text.rstrip("\n") + f"\n\n## References {{#references}}\n\n{REFERENCES_PLACEHOLDER}\n"
+        references = references_html(page, bibliography)
+    return RenderedPage(text, markers, references)
+
+
+def fill_placeholders(content: str, rendered: RenderedPage) -> str:
+    """Put the HTML in place of the placeholders, after Markdown conversion."""
+    content = content.replace(f"<p>{REFERENCES_PLACEHOLDER}</p>", rendered.references)
+    return PLACEHOLDER_PATTERN.sub(lambda m: rendered.markers.get(m.group(0), html.escape(m.group(0))), content)
+
+
+# --------------------------------------------------------------------------- site-wide pages
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """Where a docs file is published, for links between pages."""
+
+    url: str
+    title: str
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from one page's URL to another's (both relative to the site root,
+    as MkDocs writes them: "", "about/", "treatments/ect/" or "about.html")."""
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+    target = posixpath.relpath("/" + to_url, "/" + base)
+    if (to_url.endswith("/") or not to_url) and not target.endswith("/"):
+        target += "/"
+    return target
+
+
+def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str) -> str:
+    """Every cited entry, alphabetically, with links back to where it is cited."""
+    cited = report.cited_keys()
+    bibliography = report.bibliography
+    entries = sorted((bibliography.get(k) for k in cited if bibliography.get(k) is not None), key=lambda e: author_year(e).lower())
+    items = []
+    for entry in entries:
+        places: dict[str, list[int]] = {}
+        for path, group in cited[entry.key]:
+            page_groups = next(p.groups for p in report.pages if p.path == path)
+            places.setdefault(path, []).append(page_groups.index(group) + 1)
+        backs = []
+        for path, indexes in places.items():
+            link = links.get(path)
+            if link is None:
+                continue
+            href = relative_url(here, link.url)
+            anchors = " ".join(f'<a href="{html.escape(href)}#{group_anchor(i)}">{n}</a>' for n, i in enumerate(indexes, start=1))
+            backs.append(f'<li><a href="{html.escape(href)}">{html.escape(link.title)}</a>: {anchors}</li>')
+        items.append(
+            f'<li id="bib-{slug(entry.key)}"><span class="reference-text">{reference_html(entry)}</span>{evidence_badge(entry)}'
+            f'<ul class="cited-on" aria-label="Cited on">{"".join(backs)}</ul></li>'
+        )
+    return f'<p>{len(entries)} sources are cited in this guide.</p>\n<ul class="site-bibliography">\n' + "\n".join(items) + "\n</ul>"
+
+
+STATUS_LABELS = {
+    "supported": "Matches source",
+    "unsupported": "Does not match source",
+    "unverified": "Cited, not checked",
+    "unsourced": "No source",
+    "unknown-key": "Unknown source",
+    "waived": "Waived by editor",
+}
+
+
+def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, scores: dict[str, float] | None = None) -> str:
+    """Every claim on the site, grouped by page, with its source and verdict."""
+    scores = scores or {}
+    claims = report.claims
+    bib_href = html.escape(relative_url(here, links[BIBLIOGRAPHY_PAGE].url)) if BIBLIOGRAPHY_PAGE in links else None
+    checked = sum(1 for c in claims if c.status == "supported")
+    out = [
+        f'<p class="ledger-summary">{len(claims)} numbers on {len(report.pages)} pages; {checked} match a figure recorded from the cited source.</p>',
+        '<div class="ledger-filter"><label for="ledger-filter">Filter claims</label> '
+        '<input type="search" id="ledger-filter" placeholder="e.g. ketamine, 30%, unsupported" autocomplete="off"></div>',
+    ]
+    for page in report.pages:
+        if not page.claims:
+            continue
+        link = links.get(page.path)
+        title = html.escape(link.title if link else page.path)
+        href = html.escape(relative_url(here, link.url)) if link else ""
+        heading = f'<a href="{href}">{title}</a>' if link else title
+        score = f' <span class="ledger-grade">reading grade {scores[page.path]:.1f}</span>' if page.path in scores else ""
+        rows = []
+        for claim in page.claims:
+            sources = ", ".join(
+                f'<a href="{bib_href}#bib-{slug(k)}">{html.escape(k)}</a>' if bib_href is not None and report.bibliography.get(k) else html.escape(k)
+                for k in claim.citations
+            ) or "—"
+            finding = "—"
+            if claim.finding is not None:
+                finding = f"<code>{html.escape(claim.finding.id)}</code> = {html.escape(claim.finding.text)}"
+                if claim.finding.note:
+                    finding += f" ({html.escape(claim.finding.note)})"
+            rows.append(
+                f'<tr class="ledger-row status-{claim.status}"><td>{claim.line}</td><td><strong>{html.escape(claim.text)}</strong></td>'
+                f'<td>{html.escape(claim.sentence[:200])}</td><td>{sources}</td><td>{finding}</td><td>{STATUS_LABELS[claim.status]}</td></tr>'
+            )
+        out.append(
+            f'<section class="ledger-page"><h3>{heading}{score}</h3>\n<table class="ledger">'
+            '<thead><tr><th>Line</th><th>Number</th><th>Where</th><th>Source</th><th>Recorded finding</th><th>Status</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></section>'
+        )
+    out.append(disagreements_html(report))
+    return "\n".join(out)
+
+
+def disagreements_html(report: SiteReport) -> str:
+    """The "sources disagree" table: one quantity, different recorded values."""
+    if not report.disagreements:
+        return '<h2 id="sources-disagree">Where sources disagree</h2>\n<p>No recorded finding is reported differently by two sources.</p>'
+    rows = []
+    for finding_id, findings in sorted(report.disagreements.items()):
+        values = "<br>".join(
+            f"{html.escape(f.text)} — {html.escape(f.key)}" + (f" ({html.escape(f.note)})" if f.note else "") for f in findings
+        )
+        rows.append(f"<tr><td><code>{html.escape(finding_id)}</code></td><td>{values}</td></tr>")
+    return (
+        '<h2 id="sources-disagree">Where sources disagree</h2>\n'
+        "<p>These quantities are reported differently by different sources. The guide states each value with its own source.</p>\n"
+        f'<table class="disagreements"><thead><tr><th>Quantity</th><th>Values and sources</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )

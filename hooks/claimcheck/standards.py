@@ -1,0 +1,115 @@
+"""Health-content standards as checks: review dates, treatment-page sections,
+readability, and the safety notes every built page must carry."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import warnings
+
+from .document import Document
+from .problems import Problem
+
+TREATMENT_SECTIONS = (
+    "How it works",
+    "What it involves",
+    "Benefits",
+    "Risks and side effects",
+    "Who it suits",
+    "What guidelines say",
+    "Alternatives",
+)
+REVIEW_YEARS = 3
+MAX_GRADE = 9.0
+#: Text every built page must contain (put there by overrides/main.html).
+SAFETY_MARKERS = {
+    'class="crisis-help"': "the crisis-help notice",
+    'class="not-medical-advice"': "the not-medical-advice note",
+}
+
+
+def _date(value: object) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def next_review(reviewed: datetime.date, years: int = REVIEW_YEARS) -> datetime.date:
+    try:
+        return reviewed.replace(year=reviewed.year + years)
+    except ValueError:  # 29 February
+        return reviewed + datetime.timedelta(days=365 * years)
+
+
+def headings(document: Document) -> list[tuple[int, int, str]]:
+    """(level, line, text) of every heading outside code."""
+    found = []
+    for unit in document.units:
+        if unit.kind != "heading":
+            continue
+        start, end = unit.regions[0]
+        text = document.text(start, end)
+        m = re.match(r"\s*(#{1,6})\s+(.*?)\s*#*\s*(?:\{[^}]*\})?\s*$", text)
+        if m:
+            found.append((len(m.group(1)), document.line_of(start), m.group(2)))
+    return found
+
+
+def reading_grade(document: Document) -> float:
+    """Flesch-Kincaid grade of the page's running text (textstat)."""
+    with warnings.catch_warnings():  # textstat imports the deprecated pkg_resources
+        warnings.simplefilter("ignore")
+        import textstat
+
+    text = " ".join(document.prose[a:b] for unit in document.units if unit.kind != "heading" for a, b in unit.regions)
+    text = re.sub(r"\[[^\]]*@[^\]]*\]", "", " ".join(text.split()))
+    return float(textstat.flesch_kincaid_grade(text)) if text.strip() else 0.0
+
+
+def check_standards(document: Document, today: datetime.date, max_grade: float = MAX_GRADE) -> list[Problem]:
+    """Review dates, treatment sections and the "In short" summary of one page."""
+    path, meta, problems = document.path, document.meta, []
+    if meta.get("type") == "generated":
+        return problems
+    reviewed = _date(meta.get("reviewed"))
+    if "reviewed" not in meta:
+        problems.append(Problem(path, 1, "review-date", "", "no `reviewed:` date in the front matter: add `reviewed: YYYY-MM-DD` after checking the page against its sources"))
+    elif reviewed is None:
+        problems.append(Problem(path, 1, "review-date", str(meta.get("reviewed")), "`reviewed:` is not a date: write it as YYYY-MM-DD"))
+    elif reviewed > today:
+        problems.append(Problem(path, 1, "review-date", str(reviewed), "`reviewed:` is in the future: give the date the page was actually reviewed"))
+    else:
+        due = _date(meta.get("next_review")) if "next_review" in meta else next_review(reviewed)
+        if due is None:
+            problems.append(Problem(path, 1, "review-date", str(meta.get("next_review")), "`next_review:` is not a date: write it as YYYY-MM-DD"))
+        elif due < today:
+            problems.append(Problem(path, 1, "review-overdue", str(due), "the page is past its review date: review it against current evidence and update `reviewed:`"))
+    found = headings(document)
+    if meta.get("type") == "treatment":
+        present = {text.strip().lower() for level, _, text in found if level == 2}
+        for section in TREATMENT_SECTIONS:
+            if section.lower() not in present:
+                problems.append(Problem(path, 1, "missing-section", section, f"treatment pages need a `## {section}` section: add it"))
+    if meta.get("audience", "patients") == "patients" and document.units:
+        grade = reading_grade(document)
+        has_summary = re.search(r'^\s*(?:!!!|\?\?\?\+?)\s*\w+\s+"In short"', document.source, re.MULTILINE | re.IGNORECASE)
+        if grade > max_grade and not has_summary:
+            problems.append(Problem(path, 1, "readability", f"grade {grade:.1f}",
+                                    f"reading grade {grade:.1f} is above {max_grade:g} and the page has no \"In short\" summary: add `!!! abstract \"In short\"` at the top or simplify the text"))
+    return problems
+
+
+def check_built_page(html: str, path: str) -> list[Problem]:
+    """The safety notes are present in the built HTML (a template change cannot drop them)."""
+    return [
+        Problem(path, 1, "page-error", marker, f"built page lacks {what}: restore it in overrides/main.html")
+        for marker, what in SAFETY_MARKERS.items()
+        if marker not in html
+    ]

@@ -1,0 +1,149 @@
+"""MkDocs glue for claimcheck: the only module here that knows MkDocs.
+
+Every page is read and checked once in `on_files`, before any page is rendered,
+so the site-wide bibliography, the evidence ledger and conflicts between pages
+are known when each page is rendered (and with `--dirty` too). Problems go
+through the `mkdocs.plugins.claimcheck` logger, so `mkdocs serve` shows them
+live and `mkdocs build --strict` fails on them. MkDocs keeps this module loaded
+across `serve` rebuilds, so per-build state is reset in `on_config`; the parsed
+bibliography is cached by file signature in `claimcheck.bibliography`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import re
+from pathlib import Path
+
+from claimcheck.bibliography import load_bibliography
+from claimcheck.check import PageReport, SiteReport, check_page, check_site
+from claimcheck.config import ConfigError, Settings, settings_from
+from claimcheck.pages import read_page
+from claimcheck.problems import Problem
+from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, render_markdown
+from claimcheck.report import as_json
+from claimcheck.standards import check_built_page, check_standards, next_review, reading_grade
+
+log = logging.getLogger("mkdocs.plugins.claimcheck")
+
+BIBLIOGRAPHY_MARKER = "<!-- claimcheck:bibliography -->"
+LEDGER_MARKER = "<!-- claimcheck:ledger -->"
+GENERATED = {BIBLIOGRAPHY_MARKER: "CLAIMCHECKBIBLIOGRAPHYX", LEDGER_MARKER: "CLAIMCHECKLEDGERX"}
+
+
+class _Build:
+    """What one build knows; replaced in every `on_config`."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.report: SiteReport | None = None
+        self.links: dict[str, PageLink] = {}
+        self.rendered: dict[str, RenderedPage] = {}
+        self.grades: dict[str, float] = {}
+
+
+build = _Build()
+
+
+def _log(problem: Problem) -> None:
+    if problem.severity == "info":
+        log.info(problem.format())
+    else:
+        log.warning(problem.format())
+
+
+def on_config(config):
+    global build
+    build = _Build()
+    root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+    try:
+        build.settings = settings_from({"extra": config.extra, "docs_dir": config.docs_dir}, root)
+    except ConfigError as exc:
+        log.error(f"mkdocs.yml: {exc}")
+    return config
+
+
+def on_serve(server, config, builder):
+    if build.settings is not None:
+        server.watch(str(build.settings.bibliography))
+    return server
+
+
+def _title(report: PageReport, fallback: str) -> str:
+    title = report.document.meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    heading = re.search(r"^#\s+(.+?)\s*#*\s*$", report.document.source, re.MULTILINE)
+    return heading.group(1) if heading else fallback
+
+
+def on_files(files, config):
+    settings = build.settings
+    if settings is None:
+        return files
+    root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+    try:
+        shown = settings.bibliography.relative_to(root).as_posix()
+    except ValueError:
+        shown = str(settings.bibliography)
+    bibliography = load_bibliography(settings.bibliography, shown)
+    reports: list[PageReport] = []
+    unreadable: list[Problem] = []
+    for file in files.documentation_pages():
+        document = read_page(Path(file.abs_src_path), file.src_uri)
+        if isinstance(document, Problem):
+            unreadable.append(document)
+            continue
+        report = check_page(document, bibliography, settings.options)
+        report.problems.extend(check_standards(document, datetime.date.today()))
+        build.grades[file.src_uri] = reading_grade(document)
+        reports.append(report)
+        build.links[file.src_uri] = PageLink(file.url, _title(report, file.name))
+    build.report = check_site(reports, bibliography)
+    build.report.problems[:0] = unreadable
+    for problem in build.report.problems:
+        _log(problem)
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if build.report is None or build.settings is None:
+        return markdown
+    reviewed = page.meta.get("reviewed")
+    if isinstance(reviewed, datetime.date) and "next_review" not in page.meta:
+        page.meta["next_review"] = next_review(reviewed)
+    for marker, token in GENERATED.items():
+        markdown = markdown.replace(marker, f"\n\n{token}\n\n")
+    rendered = render_markdown(markdown, build.report.bibliography, build.settings.citation_style)
+    build.rendered[page.file.src_uri] = rendered
+    return rendered.markdown
+
+
+def on_page_content(html, page, config, files):
+    rendered = build.rendered.get(page.file.src_uri)
+    if rendered is None or build.report is None:
+        return html
+    here = page.file.url
+    if "CLAIMCHECKBIBLIOGRAPHYX" in html:
+        html = html.replace("<p>CLAIMCHECKBIBLIOGRAPHYX</p>", bibliography_html(build.report, build.links, here))
+    if "CLAIMCHECKLEDGERX" in html:
+        html = html.replace("<p>CLAIMCHECKLEDGERX</p>", ledger_html(build.report, build.links, here, build.grades))
+    return fill_placeholders(html, rendered)
+
+
+def on_post_page(output, page, config):
+    for problem in check_built_page(output, page.file.src_uri):
+        _log(problem)
+    return output
+
+
+def on_post_build(config):
+    if build.report is None:
+        return
+    site_dir = Path(config.site_dir)
+    site_dir.mkdir(parents=True, exist_ok=True)
+    (site_dir / "claims.json").write_text(as_json(build.report), encoding="utf-8")
+    grades = {path: round(grade, 1) for path, grade in build.grades.items()}
+    (site_dir / "reading-grades.json").write_text(json.dumps(grades, indent=2), encoding="utf-8")
