@@ -205,11 +205,9 @@ def _sentences(prose: str, start: int, end: int) -> list[tuple[int, int]]:
         if word and re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?", word.group(1)):
             continue
         cut = m.end()
-        after = CITATION_START.match(prose, cut)
-        if after:
+        if CITATION_START.match(prose, cut):
             close = prose.find("]", cut, end)
-            if close != -1:
-                continue
+            cut = close + 1 if close != -1 else cut
         cuts.append(cut)
     cuts.append(end)
     spans = []

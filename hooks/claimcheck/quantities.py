@@ -205,6 +205,10 @@ HALF_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
+#: "the second half", "half of the year": halves that are not proportions of people.
+ORDINAL_HALF = re.compile(r"\b(?:first|second|latter|former|last|other|one|and\s+a)\s+$", re.IGNORECASE)
+TIME_HALF = re.compile(r"\s+of\s+(?:the\s+|a\s+|that\s+|this\s+)?(?:year|day|week|month|century|decade|hour|night|dose|trial|study|session|course)s?\b", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Statistic:
@@ -358,6 +362,8 @@ def find_quantities(text: str, options: frozenset[str] = frozenset()) -> list[St
             found.append(stat)
     for m in HALF_PATTERN.finditer(text):
         before = text[max(0, m.start() - 30): m.start()]
+        if ORDINAL_HALF.search(before) or TIME_HALF.match(text, m.end()):
+            continue
         qualifier = _qualifier(before, text[m.end(): m.end() + 20], None, FRACTION)
         found.append(Statistic(m.start(), m.end(), m.group(0), Quantity(50.0, 50.0, "%", 0.05, qualifier), "proportion"))
     found.sort(key=lambda s: s.start)
@@ -376,6 +382,8 @@ def parse_value(text: str) -> Quantity | None:
     """Read a findings VALUE ("30.9%", "20-40%", "$43.8 billion", "1.5x", "6 weeks")."""
     m = VALUE_PATTERN.match(text)
     if not m:
+        return None
+    if m.group("lo_unit") and m.group("unit") and not m.group("hi"):
         return None
     unit_word = (m.group("unit") or m.group("lo_unit") or "").lower()
     low, slack = _number(m.group("lo"))

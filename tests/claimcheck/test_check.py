@@ -1,0 +1,82 @@
+"""The claim corpus: real-looking pages whose expected problems are written in
+them as `<!-- expect: kind «text» -->` comments on the line concerned."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from claimcheck.bibliography import load_bibliography
+from claimcheck.check import check_page, check_site
+from claimcheck.document import parse_document
+
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+EXPECT = re.compile(r"<!-- expect: (?P<kind>[\w-]+) «(?P<text>[^»]*)» -->")
+CHECKED_KINDS = {"unsourced", "unknown-key", "unsupported", "unverified", "conflict", "waived"}
+
+
+def expected(document) -> set[tuple[int, str, str]]:
+    return {
+        (document.line_of(m.start()), m.group("kind"), m.group("text"))
+        for m in EXPECT.finditer(document.source)
+    }
+
+
+def found(problems) -> set[tuple[int, str, str]]:
+    return {(p.line, p.kind, p.text) for p in problems if p.kind in CHECKED_KINDS}
+
+
+@pytest.fixture(scope="module")
+def bibliography():
+    bib = load_bibliography(CORPUS / "references.bib")
+    assert bib.problems == []
+    return bib
+
+
+@pytest.mark.parametrize("page", sorted((CORPUS / "pages").glob("*.md")), ids=lambda p: p.name)
+def test_corpus_page(page, bibliography):
+    document = parse_document(page.read_text(encoding="utf-8"), page.name)
+    report = check_page(document, bibliography)
+    assert found(report.problems) == expected(document)
+
+
+def test_conflict_across_pages_names_both_places(bibliography):
+    pages = sorted((CORPUS / "conflict").glob("*.md"))
+    documents = [parse_document(p.read_text(encoding="utf-8"), p.name) for p in pages]
+    site = check_site([check_page(d, bibliography) for d in documents], bibliography)
+    wanted = set().union(*(expected(d) for d in documents))
+    assert found(site.problems) == wanted
+    conflict = next(p for p in site.problems if p.kind == "conflict")
+    assert "a.md:8" in conflict.message and "ketamine-response-24h" in conflict.message
+
+
+def test_both_values_in_one_sentence_is_not_a_conflict(bibliography):
+    document = parse_document("Response was 71% in one trial and 64% in another [@trialA; @trialB].\n", "p.md")
+    site = check_site([check_page(document, bibliography)], bibliography)
+    assert [p for p in site.problems if p.kind == "conflict"] == []
+    assert [c.status for c in site.claims] == ["supported", "supported"]
+
+
+def test_sources_that_disagree_are_listed_not_errors(bibliography):
+    site = check_site([], bibliography)
+    assert set(site.disagreements) == {"ketamine-response-24h"}
+    assert not [p for p in site.problems if p.severity == "error"]
+
+
+def test_claims_keep_file_line_text_and_finding(bibliography):
+    document = parse_document("---\ntitle: x\n---\n\nAbout a third of adults [@zhdanava2021].\n", "p.md")
+    (claim,) = check_page(document, bibliography).claims
+    assert (claim.file, claim.line, claim.text, claim.status) == ("p.md", 5, "a third", "supported")
+    assert claim.finding.id == "trd-share-treated-mdd"
+    assert claim.as_dict()["finding"] == {"id": "trd-share-treated-mdd", "value": "30.9%", "key": "zhdanava2021", "note": "US adults with medication-treated MDD"}
+
+
+def test_every_problem_names_file_line_text_and_a_fix(bibliography):
+    for page in sorted((CORPUS / "pages").glob("*.md")):
+        document = parse_document(page.read_text(encoding="utf-8"), page.name)
+        for problem in check_page(document, bibliography).problems:
+            assert problem.file == page.name and problem.line >= 1 and problem.text
+            assert re.search(r"\b(add|fix|correct|cite|remove|waived)\b", problem.message), problem.message
+            assert problem.format().startswith(f"{page.name}:{problem.line}: {problem.kind}: ")

@@ -1,0 +1,142 @@
+"""The number grammar and each matching rule of the README."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.quantities import find_quantities, matches, parse_value
+
+OPTIONAL = frozenset({"durations", "dated_events"})
+
+
+def stated(text: str, options=frozenset()):
+    found = find_quantities(text, options)
+    assert len(found) == 1, f"expected one statistic in {text!r}, got {[f.text for f in found]}"
+    return found[0].quantity
+
+
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("70% of people", "70%"),
+        ("70 per cent of people", "70 per cent"),
+        ("70 percent of people", "70 percent"),
+        ("50 % of people", "50 %"),
+        ("a ≥50% reduction", "≥50%"),
+        ("rates of 70-80% were", "70-80%"),
+        ("rates of 60–80% were", "60–80%"),
+        ("from 48% to 75% of", "48% to 75%"),
+        ("between 20 and 40% of", "between 20 and 40%"),
+        ("a third of patients", "a third"),
+        ("one-third of patients", "one-third"),
+        ("two-thirds of patients", "two-thirds"),
+        ("half of the patients", "half"),
+        ("one in three people", "one in three"),
+        ("seven out of ten people", "seven out of ten"),
+        ("1/3 of people", "1/3"),
+        ("a 1.5-fold risk", "1.5-fold"),
+        ("twice as likely", "twice as"),
+        ("three times more likely", "three times more"),
+        ("2.8 million adults", "2.8 million"),
+        ("cost $43.8 billion a year", "$43.8 billion"),
+        ("1,200 patients took part", "1,200"),
+        ("a 5 percentage point gain", "5 percentage point"),
+    ],
+)
+def test_claim_forms_are_found(text, written):
+    assert [s.text for s in find_quantities(text)] == [written]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DSM-5 and ICD-10 criteria",
+        "the CYP2D6 enzyme and 5-HT1A receptors",
+        "during COVID-19",
+        "call 988 or 116 123",
+        "Step 2 of the study",
+        "two trials of 49 patients in 1974",
+        "a third antidepressant was tried",
+        "in the second half of the year",
+        "open 24/7",
+        "on 1/3/2020",
+        "at least six weeks",
+        "approved in 2019",
+    ],
+)
+def test_non_statistics_are_not_claims(text):
+    assert find_quantities(text) == []
+
+
+def test_durations_and_dates_are_optional_claims():
+    assert [s.text for s in find_quantities("at least six weeks, or 4-8 weeks", OPTIONAL)] == ["six weeks", "4-8 weeks"]
+    assert [s.form for s in find_quantities("esketamine was approved in 2019", OPTIONAL)] == ["date"]
+
+
+@pytest.mark.parametrize(
+    "value, low, high, unit",
+    [
+        ("30.9%", 30.9, 30.9, "%"),
+        ("20-40%", 20, 40, "%"),
+        ("2.8 million", 2.8e6, 2.8e6, "count"),
+        ("$43.8 billion", 43.8e9, 43.8e9, "USD"),
+        ("1.5x", 1.5, 1.5, "x"),
+        ("6 weeks", 42, 42, "days"),
+        ("155", 155, 155, "count"),
+    ],
+)
+def test_finding_values(value, low, high, unit):
+    q = parse_value(value)
+    assert (q.low, q.high, q.unit) == (pytest.approx(low), pytest.approx(high), unit)
+
+
+@pytest.mark.parametrize("value", ["about 30%", "30%%", "", "x", "40-20%", "thirty"])
+def test_malformed_finding_values(value):
+    assert parse_value(value) is None
+
+
+@pytest.mark.parametrize(
+    "text, recorded, expected",
+    [
+        # 1. units agree
+        ("one in three people", "33.3%", True),
+        ("a 1.5-fold risk", "1.5%", False),
+        # 2. rounding to stated precision
+        ("31% of people", "30.9%", True),
+        ("30.9% of people", "30.9%", True),
+        ("30.8% of people", "30.9%", False),
+        ("70% of people", "71%", False),
+        ("2.8 million adults", "2.8 million", True),
+        ("3 million adults", "2.8 million", True),
+        ("2 million adults", "2.8 million", False),
+        # 3. hedges within 10%
+        ("about 30% of people", "32.9%", True),
+        ("about 30% of people", "33.5%", False),
+        ("about 6 million adults", "2.8 million", False),
+        ("nearly 30% of people", "28%", True),
+        ("nearly 30% of people", "31%", False),
+        # 4. word fractions within 15%
+        ("about a third of people", "30.9%", True),
+        ("half of the patients", "30.9%", False),
+        ("a third of people", "29%", True),
+        ("twice as likely", "2.1x", True),
+        ("twice as likely", "2.5x", False),
+        # 5. bounds
+        ("at least 30% of people", "30.9%", True),
+        ("at least 30% of people", "25%", False),
+        ("up to 70% of people", "65%", True),
+        ("up to 70% of people", "20%", False),
+        ("as many as 70% of people", "71%", False),
+        ("more than 300 million people", "332 million", True),
+        ("fewer than 10% of people", "8%", True),
+        # 6. ranges
+        ("70-80% of people", "70-80%", True),
+        ("70-80% of people", "75%", True),
+        ("70-80% of people", "60-80%", False),
+        ("50-60% of people", "85%", False),
+        ("35% of people", "20-40%", False),
+        ("about 35% of people", "20-40%", True),
+    ],
+)
+def test_matching_rules(text, recorded, expected):
+    assert matches(stated(text), parse_value(recorded)) is expected
