@@ -137,6 +137,10 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
             continue
         line = getattr(error, "lineno", None) or 1
         message = re.sub(r"^syntax error in line \d+: ", "", message)
+        if "premature end of file" in message:
+            opened = [_line_of(text, m.start()) for m in ENTRY_START.finditer(text)]
+            line = max([l for l in opened if l <= line], default=line)
+            message = "this entry is never closed (unbalanced braces)"
         problems.append(Problem(path, line, "bib-error", "", f"BibTeX syntax error: {message}; check the braces and commas of the entry around this line"))
     entries: dict[str, Entry] = {}
     for key, source in (data.entries.items() if data else []):

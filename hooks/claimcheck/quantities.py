@@ -322,7 +322,8 @@ def _statistic(m: re.Match, text: str, options: frozenset[str]) -> Statistic | N
         if numerator >= denominator or (numerator > 1) != plural:
             return None
         hedged = HEDGE_BEFORE.search(before) or LOWER_BOUND_BEFORE.search(before) or UPPER_BOUND_BEFORE.search(before)
-        if numerator == 1 and g["fr_sep"] != "-" and not hedged and not FRACTION_NEEDS.match(after):
+        article = g["fr_num"].lower() in ("a", "an")
+        if article and not hedged and not FRACTION_NEEDS.match(after):
             return None
         low = high = 100 * numerator / denominator
         slack, unit, form, default = 0.05, "%", "proportion", FRACTION

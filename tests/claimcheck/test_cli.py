@@ -1,0 +1,76 @@
+"""`claimcheck` as CI and editors run it: exit codes, formats, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimcheck.cli import main
+
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+BIB = str(CORPUS / "references.bib")
+
+
+def test_json_report_has_the_stable_shape(capsys):
+    assert main(["--bib", BIB, "--format", "json", str(CORPUS / "pages")]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"claims", "problems"}
+    assert set(data["claims"][0]) == {"file", "line", "text", "citations", "status", "finding"}
+    assert set(data["problems"][0]) == {"file", "line", "kind", "severity", "text", "message"}
+    kinds = {p["kind"] for p in data["problems"]}
+    assert {"unsourced", "unknown-key", "unsupported", "unverified", "waived"} <= kinds
+    assert {c["file"] for c in data["claims"]} >= {"percentages.md", "structure.md"}
+
+
+def test_exit_zero_when_everything_matches(tmp_path, capsys):
+    page = tmp_path / "ok.md"
+    page.write_text("About a third of treated adults [@zhdanava2021].\n", encoding="utf-8")
+    assert main(["--bib", BIB, str(page)]) == 0
+
+
+def test_github_annotations_point_at_the_line(tmp_path, capsys):
+    page = tmp_path / "new.md"
+    page.write_text("Intro.\n\nAn uncited 42% of people.\n", encoding="utf-8")
+    assert main(["--bib", BIB, "--format", "github", str(page)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [line for line in out if line.startswith("::")]
+    assert any(line.startswith("::error file=new.md,line=3,title=unsourced::") for line in out)
+
+
+def test_usage_and_configuration_errors_exit_two(tmp_path, capsys):
+    assert main(["--bib", BIB, str(tmp_path / "missing.md")]) == 2
+    bad = tmp_path / "mkdocs.yml"
+    bad.write_text("extra: [unclosed\n", encoding="utf-8")
+    assert main(["--config", str(bad)]) == 2
+    assert "mkdocs.yml" in capsys.readouterr().err
+
+
+def test_installed_command_prints_no_traceback_on_broken_input(tmp_path):
+    page = tmp_path / "broken.md"
+    page.write_bytes(b"---\ntitle: [\n---\n\xff\xfe bad bytes 30%\n```\nunclosed fence")
+    bib = tmp_path / "broken.bib"
+    bib.write_text("@article{a,\n title = {x\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "claimcheck", "--bib", str(bib), str(page)], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "broken.md:4: page-error" in result.stdout and "not valid UTF-8" in result.stdout
+    assert "broken.bib:" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_defaults_come_from_mkdocs_yml(fmt, tmp_path, monkeypatch, capsys):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("Uncited 12% here.\n", encoding="utf-8")
+    (tmp_path / "refs.bib").write_text("", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "extra:\n  claimcheck:\n    bibliography: refs.bib\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["--format", fmt]) == 1
+    assert "index.md" in capsys.readouterr().out

@@ -1,0 +1,122 @@
+"""The MkDocs hooks on tiny fixture sites, built with `mkdocs build --strict`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import pytest
+
+from conftest import ROOT
+
+
+def test_basic_site_builds_strict_with_markers_tooltips_and_references(build_fixture):
+    site, result = build_fixture("basic")
+    assert result.returncode == 0, result.stderr
+    html = (site / "site" / "index.html").read_text(encoding="utf-8")
+    # markers, numbered in order of first citation, with the formatted reference as tooltip
+    assert re.findall(r'class="cite-link" aria-describedby="[^"]+">(\d+)</a>', html) == ["1", "1", "2", "2"]
+    assert 'role="tooltip"' in html and "Zhdanava" in html
+    # prefix and locator kept
+    assert re.search(r'\[see <span class="cite-ref">.*?</span></span>, pp\. 3-4\]', html, re.S)
+    # References in citation order, with back-links to each place cited
+    refs = html[html.index('id="references"'):]
+    assert refs.index('id="ref-1"') < refs.index('id="ref-2"')
+    assert '<a href="#cite-1" class="cite-back"' in refs and '<a href="#cite-2" class="cite-back"' in refs
+    for anchor in re.findall(r'href="#(cite-\d+)"', refs):
+        assert f'id="{anchor}"' in html
+    # LaTeX → Unicode, DOI and PMID links, escaping
+    assert "Müller" in html.replace('<span class="bibtex-protected">', "").replace("</span>", "")
+    assert '<a href="https://doi.org/10.4088/JCP.20m13699"' in html
+    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/33989464/"' in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    # e-mail addresses and code are left alone
+    assert "editor@example.org" in html and "<code>[@notacitation]</code>" in html
+    # review dates from front matter
+    assert "Last reviewed: <time datetime=\"2026-01-10\">" in html and "2029-01-10" in html
+
+
+def test_site_bibliography_links_back_to_every_citing_place(build_fixture):
+    site, result = build_fixture("basic")
+    assert result.returncode == 0, result.stderr
+    html = (site / "site" / "bibliography" / "index.html").read_text(encoding="utf-8")
+    entry = html[html.index('id="bib-zhdanava2021"'):]
+    entry = entry[:entry.index("</ul>")]
+    assert '<a href="../#cite-1">' in entry and '<a href="../#cite-2">' in entry and '<a href="../other/#cite-1">' in entry
+    assert "unused2019" not in html
+
+
+def test_claims_json_and_ledger_are_written(build_fixture):
+    site, result = build_fixture("basic")
+    data = json.loads((site / "site" / "claims.json").read_text(encoding="utf-8"))
+    statuses = {(c["file"], c["text"]): c["status"] for c in data["claims"]}
+    assert statuses == {("index.md", "a third"): "supported", ("index.md", "2.8 million"): "supported"}
+    ledger = (site / "site" / "evidence" / "index.html").read_text(encoding="utf-8")
+    assert ledger.count('class="ledger-row status-supported"') == 2 and "trd-us-adults" in ledger
+
+
+def test_author_year_style(build_fixture):
+    def author_year(site):
+        config = site / "mkdocs.yml"
+        config.write_text(config.read_text().replace("bibliography: references.bib", "bibliography: references.bib\n    citation_style: author-year"))
+
+    site, result = build_fixture("basic", author_year)
+    assert result.returncode == 0, result.stderr
+    html = (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Zhdanava and Pilon, 2021</a>" in html and "Müller (2020)</a>" in html
+
+
+def test_unknown_key_fails_strict_with_one_line_naming_page_line_and_suggestion(build_fixture):
+    def mistype(site):
+        page = site / "docs" / "other.md"
+        page.write_text(page.read_text() + "\nA typo [@zhdanava2012].\n")
+
+    site, result = build_fixture("basic", mistype)
+    assert result.returncode == 1
+    lines = [l for l in result.stderr.splitlines() if "unknown-key" in l]
+    assert len(lines) == 1 and "other.md:11: unknown-key" in lines[0] and "@zhdanava2021" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "broken, where",
+    [
+        ("@article{a,\n  title = {x},\n  year = {2020\n}\n", "references.bib:23: bib-error: BibTeX syntax error: this entry is never closed"),
+        ("@article{zhdanava2021, title={dup}}\n", "references.bib:23: bib-error: «zhdanava2021» duplicate key"),
+    ],
+)
+def test_broken_bibliography_fails_strict_without_traceback(build_fixture, broken, where):
+    def corrupt(site):
+        bib = site / "references.bib"
+        bib.write_text(bib.read_text() + broken)
+
+    site, result = build_fixture("basic", corrupt)
+    assert result.returncode == 1
+    assert where in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_uncited_statistic_fails_strict(build_fixture):
+    def add_claim(site):
+        page = site / "docs" / "other.md"
+        page.write_text(page.read_text() + "\nAs many as 70% experience relief.\n")
+
+    site, result = build_fixture("basic", add_claim)
+    assert result.returncode == 1
+    assert "other.md:11: unsourced: «70%»" in result.stderr
+
+
+def test_build_writes_nothing_outside_the_site_folder(build_fixture, tmp_path):
+    def snapshot(folder):
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in folder.rglob("*") if p.is_file() and "site" not in p.relative_to(folder).parts}
+
+    before = {}
+
+    def remember(site):
+        before.update(snapshot(site))
+
+    site, result = build_fixture("basic", remember)
+    assert result.returncode == 0
+    assert snapshot(site) == before
