@@ -111,6 +111,7 @@ def _parse_findings(raw: str, key: str) -> tuple[list[Finding], list[str]]:
 
 def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
     """Parse BibTeX text; every problem becomes a `Problem`, never an exception."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     problems: list[Problem] = []
     starts: dict[str, list[int]] = {}
     for m in ENTRY_START.finditer(text):
@@ -212,7 +213,7 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return Bibliography(shown, {}, [Problem(shown, line, "bib-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")])
-    bibliography = parse_bibliography(text.replace("\r\n", "\n"), shown)
+    bibliography = parse_bibliography(text, shown)
     _CACHE[str(path)] = (signature, bibliography)
     return bibliography
 
