@@ -150,6 +150,7 @@ POINTS = r"\s?(?:percentage\s+points?\b|pp\b)"
 MAGNITUDE = r"(?:thousand|million|billion|trillion|bn)\b"
 CURRENCY = r"US\$|\$|€|£"
 DURATION = r"(?:hours?|days?|weeks?|months?|years?)\b"
+RATIO = r"(?:adjusted\s)?(?:odds|hazard|risk|rate|incidence\srate)\sratio|relative\srisk|(?-i:\b(?:a?OR|a?HR|RR|IRR)\b)"
 # A number must not be glued to a name: DSM-5, ICD-10, CYP2D6, 5-HT1A, COVID-19.
 START = r"(?<![\w.,/\-–@#:])"
 END = r"(?![\w]|-[A-Za-z]|\.\d|,\d{3})"
@@ -164,6 +165,7 @@ CLAIM_PATTERN = re.compile(
       | {START}(?P<pp>{NUM}){POINTS}
       | {START}(?P<cur>{CURRENCY})\s?(?P<money>{NUM})(?:\s?(?P<money_mag>{MAGNITUDE}|m\b|k\b))?
       | {START}(?P<count>{NUM}|{WORDNUM})\s(?P<count_mag>{MAGNITUDE})
+      | \b(?:{RATIO})s?\s?(?:of\s|was\s|were\s|=\s?|:\s?|,\s)?(?P<ratio_lo>{NUM})(?:\s?(?:-|–|to)\s?(?P<ratio_hi>{NUM}))?
       | {START}(?P<fold>{NUM})(?:\s?-?\s?fold\b|\s?×|x(?=\s))
       | {START}(?P<times>{NUM}|{WORDNUM})\stimes\s(?:as|more|higher|greater|lower|less|the|likelier)\b
       | \b(?P<mult>twice|thrice|double|triple)\s(?:as|the|more)\b
@@ -205,6 +207,8 @@ HALF_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
+#: "95% CI": a confidence level, not a claim.
+CONFIDENCE_LEVEL = re.compile(r"^\s?(?:CI\b|confidence\s+(?:interval|limit))", re.IGNORECASE)
 #: "the second half", "half of the year": halves that are not proportions of people.
 ORDINAL_HALF = re.compile(r"\b(?:first|second|latter|former|last|other|one|and\s+a)\s+$", re.IGNORECASE)
 TIME_HALF = re.compile(r"\s+of\s+(?:the\s+|a\s+|that\s+|this\s+)?(?:year|day|week|month|century|decade|hour|night|dose|trial|study|session|course)s?\b", re.IGNORECASE)
@@ -293,6 +297,13 @@ def _statistic(m: re.Match, text: str, options: frozenset[str]) -> Statistic | N
         low = high = value * scale
         slack *= scale
         unit, form = "count", "count"
+    elif g["ratio_lo"] is not None:
+        if g["ratio_hi"] is not None:
+            low, high, slack = _range(g["ratio_lo"], g["ratio_hi"], "x")
+        else:
+            low, slack = _number(g["ratio_lo"])
+            high = low
+        unit, form = "x", "ratio"
     elif g["fold"] is not None or g["times"] is not None:
         word = g["fold"] or g["times"]
         low, slack = _number(word)
@@ -348,6 +359,8 @@ def _statistic(m: re.Match, text: str, options: frozenset[str]) -> Statistic | N
         low = high = float(g["year"])
         slack, unit, form = 0.5, "year", "date"
     else:  # pragma: no cover - every alternative is handled above
+        return None
+    if form == "percentage" and CONFIDENCE_LEVEL.match(after):
         return None
     qualifier = _qualifier(before, after, symbol, default)
     return Statistic(m.start(), m.end(), m.group(0).strip(), Quantity(low, high, unit, slack, qualifier), form)

@@ -41,6 +41,10 @@ def stated(text: str, options=frozenset()):
         ("cost $43.8 billion a year", "$43.8 billion"),
         ("1,200 patients took part", "1,200"),
         ("a 5 percentage point gain", "5 percentage point"),
+        ("higher odds (odds ratio 3.31)", "odds ratio 3.31"),
+        ("a hazard ratio of 2.01", "hazard ratio of 2.01"),
+        ("odds ratios 2.72 to 6.40", "odds ratios 2.72 to 6.40"),
+        ("(OR 2.11, 95% CI 1.25-3.57)", "OR 2.11"),
     ],
 )
 def test_claim_forms_are_found(text, written):
@@ -62,6 +66,8 @@ def test_claim_forms_are_found(text, written):
         "on 1/3/2020",
         "at least six weeks",
         "approved in 2019",
+        "one or 2 sessions",
+        "a 95% confidence interval",
     ],
 )
 def test_non_statistics_are_not_claims(text):
