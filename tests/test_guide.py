@@ -1,0 +1,55 @@
+"""The repository's own guide: every statistic cited and matched, strict build clean."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from claimcheck.bibliography import load_bibliography
+from claimcheck.config import load_settings
+from claimcheck.pages import check_files, markdown_files
+from conftest import ROOT, run_mkdocs
+
+
+@pytest.fixture(scope="module")
+def report():
+    settings = load_settings(ROOT / "mkdocs.yml")
+    bibliography = load_bibliography(settings.bibliography)
+    return check_files(markdown_files([settings.docs_dir]), bibliography, settings.options)
+
+
+def test_claimcheck_reports_no_problem_on_the_guide(report):
+    shown = [p.format() for p in report.problems if p.severity != "info"]
+    assert shown == []
+    assert all(c.status == "supported" for c in report.claims)
+
+
+def test_guide_has_the_promised_size(report):
+    cited = set(report.cited_keys())
+    content = [p for p in report.pages if p.document.meta.get("type") != "generated"]
+    assert len(content) >= 14, [p.path for p in content]
+    assert len(cited) >= 40, len(cited)
+    treatment = [p for p in content if p.document.meta.get("type") == "treatment"]
+    assert len(treatment) >= 8
+
+
+def test_every_bibliography_entry_is_free_of_working_fields():
+    text = (ROOT / "references.bib").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(verified|note)\s*=", text, re.MULTILINE | re.IGNORECASE)
+
+
+def test_strict_build_of_the_guide(tmp_path):
+    result = run_mkdocs(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    claims = json.loads((tmp_path / "site" / "claims.json").read_text(encoding="utf-8"))
+    assert claims["claims"] and all(c["status"] == "supported" for c in claims["claims"])
+
+
+def test_claimcheck_command_on_the_guide_exits_zero():
+    result = subprocess.run([sys.executable, "-m", "claimcheck", "--quiet"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
