@@ -94,7 +94,9 @@ def on_files(files, config):
     for file in files.documentation_pages():
         document = read_page(Path(file.abs_src_path), file.src_uri)
         if isinstance(document, Problem):
+            # MkDocs would stop with a traceback on it: leave the page out instead.
             unreadable.append(document)
+            files.remove(file)
             continue
         report = check_page(document, bibliography, settings.options)
         report.problems.extend(check_standards(document, datetime.date.today()))

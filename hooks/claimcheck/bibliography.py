@@ -28,7 +28,7 @@ from .quantities import Quantity, parse_value
 
 EVIDENCE_TYPES = ("meta-analysis", "rct", "cohort", "case-series", "guideline", "review", "expert")
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "publisher", "institution", "organization", "school", "howpublished", "url")
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI = re.compile(r"^10\.\d{4,9}/[^\s\"<>]+$")
 FINDING_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FINDING = re.compile(r"^\s*(?P<id>[^:]+?)\s*:\s*(?P<value>[^()]+?)\s*(?:\((?P<note>[^()]*)\))?\s*$", re.DOTALL)
 ENTRY_START = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s{}()]*)", re.MULTILINE)
