@@ -18,13 +18,13 @@ import re
 from pathlib import Path
 
 from claimcheck.bibliography import load_bibliography
-from claimcheck.check import PageReport, SiteReport, check_page, check_site
+from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
-from claimcheck.pages import read_page
+from claimcheck.pages import check_files
 from claimcheck.problems import Problem
 from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, render_markdown
 from claimcheck.report import as_json
-from claimcheck.standards import check_built_page, check_standards, next_review, reading_grade
+from claimcheck.standards import check_built_page, next_review
 
 log = logging.getLogger("mkdocs.plugins.claimcheck")
 
@@ -89,24 +89,15 @@ def on_files(files, config):
     except ValueError:
         shown = str(settings.bibliography)
     bibliography = load_bibliography(settings.bibliography, shown)
-    reports: list[PageReport] = []
-    unreadable: list[Problem] = []
-    for file in files.documentation_pages():
-        document = read_page(Path(file.abs_src_path), file.src_uri)
-        if isinstance(document, Problem):
-            # MkDocs would stop with a traceback on it: leave the page out instead.
-            unreadable.append(document)
-            files.remove(file)
-            continue
-        report = check_page(document, bibliography, settings.options)
-        report.problems.extend(check_standards(document, datetime.date.today()))
-        build.grades[file.src_uri] = reading_grade(document)
-        reports.append(report)
-        build.links[file.src_uri] = PageLink(file.url, _title(report, file.name))
-    build.report = check_site(reports, bibliography)
-    build.report.problems[:0] = unreadable
+    pages = {file.src_uri: file for file in files.documentation_pages()}
+    build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options)
     for problem in build.report.problems:
+        if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
+            files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it
         _log(problem)
+    for report in build.report.pages:
+        build.links[report.path] = PageLink(pages[report.path].url, _title(report, pages[report.path].name))
+        build.grades[report.path] = report.grade or 0.0
     return files
 
 

@@ -54,6 +54,7 @@ class PageReport:
     groups: list[CitationGroup]
     claims: list[Claim] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    grade: float | None = None
 
     @property
     def path(self) -> str:

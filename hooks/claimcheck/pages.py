@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from .bibliography import Bibliography
 from .check import PageReport, SiteReport, check_page, check_site
 from .document import Document, normalise, parse_document
 from .problems import Problem
+from .standards import check_sources, check_standards, reading_grade
 
 
 def read_page(path: Path, shown: str) -> Document | Problem:
@@ -25,30 +27,39 @@ def read_page(path: Path, shown: str) -> Document | Problem:
     return parse_document(normalise(text), shown)
 
 
-def markdown_files(paths: list[Path]) -> list[tuple[Path, Path]]:
-    """(file, folder it is shown relative to) for every .md file under `paths`, sorted."""
-    found: list[tuple[Path, Path]] = []
+def markdown_files(paths: list[Path]) -> list[tuple[Path, str]]:
+    """(file, path shown in reports) for every .md file under `paths`, sorted;
+    files in a folder are shown relative to it, as MkDocs shows docs pages."""
+    found: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            found.extend((f, path) for f in sorted(path.rglob("*.md")) if f.is_file())
+            found.extend((f, f.relative_to(path).as_posix()) for f in sorted(path.rglob("*.md")) if f.is_file())
         else:
-            found.append((path, path.parent))
+            found.append((path, path.name))
     return found
 
 
-def check_files(files: list[tuple[Path, Path]], bibliography: Bibliography, options: frozenset[str] = frozenset()) -> SiteReport:
+def check_files(
+    files: list[tuple[Path, str]],
+    bibliography: Bibliography,
+    options: frozenset[str] = frozenset(),
+    today: datetime.date | None = None,
+) -> SiteReport:
+    """Check every page (given as file and the path it is shown as) and the site
+    as a whole: claims, citations and the health-content standards."""
+    today = today or datetime.date.today()
     reports: list[PageReport] = []
     unreadable: list[Problem] = []
-    for file, base in files:
-        try:
-            shown = file.relative_to(base).as_posix()
-        except ValueError:
-            shown = file.as_posix()
+    for file, shown in files:
         document = read_page(file, shown)
         if isinstance(document, Problem):
             unreadable.append(document)
             continue
-        reports.append(check_page(document, bibliography, options))
-    report = check_site(reports, bibliography)
-    report.problems[:0] = unreadable
-    return report
+        report = check_page(document, bibliography, options)
+        report.grade = reading_grade(document)
+        report.problems.extend(check_standards(document, today, report.grade))
+        reports.append(report)
+    site = check_site(reports, bibliography)
+    site.problems.extend(check_sources(site, today))
+    site.problems[:0] = unreadable
+    return site

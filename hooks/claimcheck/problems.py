@@ -18,6 +18,8 @@ KINDS = {
     "missing-section": ERROR,
     "review-overdue": WARNING,
     "readability": WARNING,
+    "old-source": WARNING,
+    "weak-evidence": WARNING,
     "unverified": WARNING,
     "uncited-entry": INFO,
     "waived": INFO,

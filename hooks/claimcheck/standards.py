@@ -7,6 +7,7 @@ import datetime
 import re
 import warnings
 
+from .check import SUPPORTED, SiteReport
 from .document import Document
 from .problems import Problem
 
@@ -21,6 +22,9 @@ TREATMENT_SECTIONS = (
 )
 REVIEW_YEARS = 3
 MAX_GRADE = 9.0
+#: A number cited only to sources older than this, when a newer source records it, is flagged.
+MAX_SOURCE_AGE = 15
+WEAK_EVIDENCE = ("case-series", "expert")
 #: Text every built page must contain (put there by overrides/main.html).
 SAFETY_MARKERS = {
     'class="crisis-help"': "the crisis-help notice",
@@ -73,7 +77,7 @@ def reading_grade(document: Document) -> float:
     return float(textstat.flesch_kincaid_grade(text)) if text.strip() else 0.0
 
 
-def check_standards(document: Document, today: datetime.date, max_grade: float = MAX_GRADE) -> list[Problem]:
+def check_standards(document: Document, today: datetime.date, grade: float | None = None, max_grade: float = MAX_GRADE) -> list[Problem]:
     """Review dates, treatment sections and the "In short" summary of one page."""
     path, meta, problems = document.path, document.meta, []
     if meta.get("type") == "generated":
@@ -98,7 +102,7 @@ def check_standards(document: Document, today: datetime.date, max_grade: float =
             if section.lower() not in present:
                 problems.append(Problem(path, 1, "missing-section", section, f"treatment pages need a `## {section}` section: add it"))
     if meta.get("audience", "patients") == "patients" and document.units:
-        grade = reading_grade(document)
+        grade = reading_grade(document) if grade is None else grade
         has_summary = re.search(r'^\s*(?:!!!|\?\?\?\+?)\s*\w+\s+"In short"', document.source, re.MULTILINE | re.IGNORECASE)
         if grade > max_grade and not has_summary:
             problems.append(Problem(path, 1, "readability", f"grade {grade:.1f}",
@@ -113,3 +117,45 @@ def check_built_page(html: str, path: str) -> list[Problem]:
         for marker, what in SAFETY_MARKERS.items()
         if marker not in html
     ]
+
+
+def _year(fields: dict[str, str]) -> int | None:
+    m = re.match(r"\s*(\d{4})", fields.get("year") or fields.get("date") or "")
+    return int(m.group(1)) if m else None
+
+
+def _section(document: Document, line: int) -> str:
+    """The `##` section a line stands in."""
+    current = ""
+    for level, heading_line, text in headings(document):
+        if heading_line > line:
+            break
+        if level == 2:
+            current = text.strip()
+    return current
+
+
+def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOURCE_AGE) -> list[Problem]:
+    """Old sources where a newer one records the same finding, and treatment
+    benefits resting only on case series or expert opinion."""
+    bibliography, problems = site.bibliography, []
+    newest: dict[str, tuple[int, str]] = {}
+    for finding_id, findings in bibliography.findings_by_id().items():
+        dated = [(_year(bibliography.get(f.key).fields) or 0, f.key) for f in findings]
+        newest[finding_id] = max(dated)
+    for page in site.pages:
+        for claim in page.claims:
+            if claim.status != SUPPORTED or claim.finding is None:
+                continue
+            entries = [bibliography.get(key) for key in claim.citations if bibliography.get(key) is not None]
+            years = [y for y in (_year(e.fields) for e in entries) if y]
+            year, key = newest.get(claim.finding.id, (0, ""))
+            if years and max(years) < today.year - max_age and year > max(years):
+                problems.append(Problem(claim.file, claim.line, "old-source", claim.text,
+                                        f"cited only to sources from {max(years)} or earlier; {key} ({year}) records `{claim.finding.id}` too: cite the newer source or say why the older one is used"))
+            if page.document.meta.get("type") == "treatment" and _section(page.document, claim.line).lower() == "benefits":
+                kinds = {e.evidence for e in entries}
+                if kinds and kinds <= set(WEAK_EVIDENCE):
+                    problems.append(Problem(claim.file, claim.line, "weak-evidence", claim.text,
+                                            f"a treatment benefit supported only by {' and '.join(sorted(kinds))} evidence: cite a trial or meta-analysis, or say plainly that the evidence is weak"))
+    return problems

@@ -120,3 +120,15 @@ def test_build_writes_nothing_outside_the_site_folder(build_fixture, tmp_path):
     site, result = build_fixture("basic", remember)
     assert result.returncode == 0
     assert snapshot(site) == before
+
+
+def test_a_template_without_the_safety_notes_fails_the_build(build_fixture):
+    def drop_notes(site):
+        (site / "bare").mkdir()
+        (site / "bare" / "main.html").write_text('{% extends "base.html" %}\n{% block announce %}{% endblock %}\n')
+        config = site / "mkdocs.yml"
+        config.write_text(config.read_text().replace(f"custom_dir: {ROOT}/overrides", "custom_dir: bare"))
+
+    site, result = build_fixture("basic", drop_notes)
+    assert result.returncode == 1
+    assert "index.md:1: page-error: «class=\"crisis-help\"» built page lacks the crisis-help notice" in result.stderr
