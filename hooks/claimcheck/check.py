@@ -6,6 +6,7 @@ at once: conflicts between pages, entries never cited, sources that disagree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .bibliography import Bibliography, Finding
@@ -96,12 +97,20 @@ def _recorded(findings: list[Finding], unit: str) -> str:
     return shown + (", ..." if len(same) > 4 else "")
 
 
-def _support(quantity: Quantity, findings: list[Finding]) -> Finding | None:
+def _relevance(finding: Finding, sentence: str) -> int:
+    """How many words of a finding's ID the sentence uses: when two recorded
+    figures share a value, the claim is filed under the one it talks about."""
+    words = set(re.findall(r"[a-z0-9]{3,}", sentence.lower()))
+    stems = {w[:5] for w in words}
+    return sum(1 for part in finding.id.split("-") if len(part) >= 3 and (part in words or part[:5] in stems))
+
+
+def _support(quantity: Quantity, findings: list[Finding], sentence: str = "") -> Finding | None:
     """The finding a stated quantity matches; a stated range may also match
     one finding at each end (e.g. two trials, "48% to 75%")."""
-    for finding in findings:
-        if matches(quantity, finding.value):
-            return finding
+    matching = [f for f in findings if matches(quantity, f.value)]
+    if matching:
+        return max(matching, key=lambda f: _relevance(f, sentence))
     if quantity.is_range and quantity.qualifier not in (AT_LEAST, AT_MOST):
         low = Quantity(quantity.low, quantity.low, quantity.unit, quantity.slack, quantity.qualifier)
         high = Quantity(quantity.high, quantity.high, quantity.unit, quantity.slack, quantity.qualifier)
@@ -156,7 +165,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                     report.problems.append(Problem(path, line, "unverified", stat.text,
                                                    f"cited {cited} records no `findings`, so the number could not be checked: add it as `findings = {{quantity-id: {stat.quantity.describe()}}}` if the source states it"))
                 else:
-                    finding = _support(stat.quantity, findings)
+                    finding = _support(stat.quantity, findings, sentence)
                     if finding is not None:
                         status = SUPPORTED
                     else:

@@ -80,3 +80,16 @@ def test_every_problem_names_file_line_text_and_a_fix(bibliography):
             assert problem.file == page.name and problem.line >= 1 and problem.text
             assert re.search(r"\b(add|fix|correct|cite|remove|waived)\b", problem.message), problem.message
             assert problem.format().startswith(f"{page.name}:{problem.line}: {problem.kind}: ")
+
+
+def test_a_claim_is_filed_under_the_finding_its_sentence_talks_about():
+    from claimcheck.bibliography import parse_bibliography
+
+    bib = parse_bibliography(
+        "@article{a, author={A, B}, title={T}, journal={J}, year={2020}, findings={ect-remission: 63%}}\n"
+        "@article{b, author={C, D}, title={U}, journal={J}, year={2021}, findings={ect-relapse-12m: 63%}}\n",
+        "refs.bib",
+    )
+    document = parse_document("Relapse within 12 months reached 63% [@a; @b].\n", "p.md")
+    (claim,) = check_page(document, bib).claims
+    assert claim.finding.id == "ect-relapse-12m"
