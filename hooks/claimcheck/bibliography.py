@@ -8,6 +8,7 @@ source line numbers, the project's required fields, the `findings` and
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import re
@@ -31,6 +32,7 @@ VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "publisher", "institutio
 DOI = re.compile(r"^10\.\d{4,9}/[^\s\"<>]+$")
 FINDING_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FINDING = re.compile(r"^\s*(?P<id>[^:]+?)\s*:\s*(?P<value>[^()]+?)\s*(?:\((?P<note>[^()]*)\))?\s*$", re.DOTALL)
+FINDINGS_FIELD = re.compile(r"\bfindings\s*=", re.IGNORECASE)
 ENTRY_START = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s{}()]*)", re.MULTILINE)
 
 
@@ -86,8 +88,14 @@ class Bibliography:
         return table
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+class _Lines:
+    """Line numbers of offsets in a text, in logarithmic time."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
 
 
 def _parse_findings(raw: str, key: str) -> tuple[list[Finding], list[str]]:
@@ -112,20 +120,21 @@ def _parse_findings(raw: str, key: str) -> tuple[list[Finding], list[str]]:
 def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
     """Parse BibTeX text; every problem becomes a `Problem`, never an exception."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _line_of = _Lines(text)
     problems: list[Problem] = []
     starts: dict[str, list[int]] = {}
     for m in ENTRY_START.finditer(text):
         if m.group("type").lower() in ("string", "preamble", "comment"):
             continue
-        line = _line_of(text, m.start())
+        line = _line_of(m.start())
         if not m.group("key"):
             problems.append(Problem(path, line, "bib-error", m.group(0).strip(), "entry has no key: write `@article{key,` with a unique key"))
             continue
         starts.setdefault(m.group("key").lower(), []).append(m.start())
     for key, offsets in starts.items():
         for offset in offsets[1:]:
-            first = _line_of(text, offsets[0])
-            problems.append(Problem(path, _line_of(text, offset), "bib-error", key, f"duplicate key (keys are case-insensitive; first defined on line {first}): rename or remove one entry"))
+            first = _line_of(offsets[0])
+            problems.append(Problem(path, _line_of(offset), "bib-error", key, f"duplicate key (keys are case-insensitive; first defined on line {first}): rename or remove one entry"))
     with pybtex.errors.capture() as errors:
         try:
             data = Parser().parse_string(text)
@@ -139,7 +148,7 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
         line = getattr(error, "lineno", None) or 1
         message = re.sub(r"^syntax error in line \d+: ", "", message)
         if "premature end of file" in message:
-            opened = [_line_of(text, m.start()) for m in ENTRY_START.finditer(text)]
+            opened = [_line_of(m.start()) for m in ENTRY_START.finditer(text)]
             line = max([l for l in opened if l <= line], default=line)
             message = "this entry is never closed (unbalanced braces)"
         problems.append(Problem(path, line, "bib-error", "", f"BibTeX syntax error: {message}; check the braces and commas of the entry around this line"))
@@ -149,13 +158,18 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
             continue
         offsets = starts.get(key.lower(), [0])
         entry_offset = offsets[0]
-        line = _line_of(text, entry_offset)
+        line = _line_of(entry_offset)
         fields = {name.lower(): str(value) for name, value in source.fields.items()}
+        parent = data.entries.get(fields.get("crossref", "")) if "crossref" in fields else None
+        if parent is not None:
+            fields = {**{n.lower(): str(v) for n, v in parent.fields.items() if n.lower() != "findings"}, **fields}
+            if not source.persons and parent.persons:
+                source.persons.update(parent.persons)
         problems.extend(_validate(path, key, line, source, fields))
         findings: list[Finding] = []
         if "findings" in fields:
-            found = re.compile(r"\bfindings\s*=", re.IGNORECASE).search(text, entry_offset)
-            findings_line = _line_of(text, found.start()) if found else line
+            found = FINDINGS_FIELD.search(text, entry_offset)
+            findings_line = _line_of(found.start()) if found else line
             findings, errors_found = _parse_findings(fields["findings"], key)
             problems.extend(Problem(path, findings_line, "bib-error", key, f"{error}; fix the `findings` field of {key}") for error in errors_found)
         evidence = fields.get("evidence", "").strip().lower() or None
@@ -261,8 +275,8 @@ def reference_html(entry: Entry) -> str:
     """The full formatted reference, as safe HTML."""
     if entry._html is None:
         clean = PybtexEntry(entry.source.type, persons=entry.source.persons)
-        for name, value in entry.source.fields.items():
-            if name.lower() in PUBLISHED_FIELDS:
+        for name, value in entry.fields.items():
+            if name in PUBLISHED_FIELDS or name == "crossref":
                 continue
             if name.lower() == "url" and not re.match(r"^https?://[^\s\"'<>]+$", str(value), re.IGNORECASE):
                 continue

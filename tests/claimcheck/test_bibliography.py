@@ -114,3 +114,16 @@ def test_unchanged_file_is_parsed_once(tmp_path, monkeypatch):
 def test_suggestions_for_mistyped_keys():
     bib = parse_bibliography(GOOD, "refs.bib")
     assert bib.suggestions("goood") == ["good"] and bib.suggestions("GOOD") == ["good"]
+
+
+def test_empty_bibliography_unknown_types_and_crossref():
+    assert parse_bibliography("", "refs.bib").problems == []
+    odd = parse_bibliography("@webpage{w, author={A, B}, title={T}, url={https://x.org/}, year={2020}}\n", "refs.bib")
+    assert odd.problems == [] and odd.get("w").type == "webpage"
+    assert reference_html(odd.get("w"))  # formatted by pybtex's fallback, no exception
+    crossref = parse_bibliography(
+        "@inproceedings{part, author={A, B}, title={Part}, crossref={whole}, year={2020}}\n"
+        "@proceedings{whole, editor={C, D}, title={Whole}, booktitle={Proc}, publisher={P}, year={2020}}\n",
+        "refs.bib",
+    )
+    assert crossref.problems == [] and "Proc" in reference_html(crossref.get("part"))

@@ -63,3 +63,10 @@ def test_offsets_point_at_the_source():
     document = parse_document(source)
     (group,) = find_citations(document.prose)
     assert source[group.start:group.end] == "[@a; @b]"
+
+
+def test_nested_brackets_and_very_long_lines():
+    assert cited("[outer [@a] text] and [[@b]]") == [(("a",), False), (("b",), False)]
+    long_line = "word 31% " * 20000 + "[@a]."
+    document = parse_document(long_line)
+    assert [g.keys for g in find_citations(document.prose)] == [("a",)]
