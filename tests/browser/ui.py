@@ -119,3 +119,23 @@ def tab_until(page: Page, js_predicate: str, max_presses: int = 400) -> int | No
         if page.evaluate(f"(({js_predicate}))(document.activeElement)"):
             return presses
     return None
+
+
+def expect_h1(page: Page, expected: str, timeout: float = 10_000) -> None:
+    """Wait until the article's h1 (without its ¶ permalink) reads `expected`."""
+    try:
+        page.wait_for_function(
+            """(expected) => {
+              const h1 = document.querySelector('article.md-content__inner h1, .md-content h1');
+              if (!h1) return false;
+              const copy = h1.cloneNode(true);
+              copy.querySelectorAll('.headerlink').forEach((e) => e.remove());
+              return copy.textContent.replace(/\\u00b6/g, ' ').split(/\\s+/).filter(Boolean).join(' ') === expected;
+            }""",
+            arg=expected,
+            timeout=timeout,
+        )
+    except Exception as error:  # playwright TimeoutError: say what was there instead
+        raise AssertionError(
+            f"h1 on {page.url} is {h1_text(page)!r}, expected {expected!r}"
+        ) from error
