@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         shown = [p for p in report.problems if p.severity != "info"]
         prefix = "" if args.paths else settings.docs_dir.as_posix().rstrip("/") + "/"
         if shown:
-            print(as_github(shown, prefix))
+            print(as_github(shown, prefix, bibliography.path))
     else:
         shown = [p for p in report.problems if not (args.quiet and p.severity == "info")]
         if shown:

@@ -71,6 +71,10 @@ def test_defaults_come_from_mkdocs_yml(fmt, tmp_path, monkeypatch, capsys):
         "extra:\n  claimcheck:\n    bibliography: refs.bib\n",
         encoding="utf-8",
     )
+    (tmp_path / "refs.bib").write_text("@article{x, title={no author}}\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert main(["--format", fmt]) == 1
-    assert "index.md" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "index.md" in out and "refs.bib" in out
+    if fmt == "github":
+        assert "file=docs/index.md,line=1," in out and "file=refs.bib,line=1," in out
