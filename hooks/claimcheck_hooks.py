@@ -42,6 +42,7 @@ class _Build:
         self.links: dict[str, PageLink] = {}
         self.rendered: dict[str, RenderedPage] = {}
         self.grades: dict[str, float] = {}
+        self.scanned: dict[str, PageReport] = {}
 
 
 build = _Build()
@@ -96,8 +97,10 @@ def on_files(files, config):
             files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it
         _log(problem)
     for report in build.report.pages:
+        build.scanned[report.path] = report
         build.links[report.path] = PageLink(pages[report.path].url, _title(report, pages[report.path].name))
-        build.grades[report.path] = report.grade or 0.0
+        if report.grade is not None:
+            build.grades[report.path] = report.grade
     return files
 
 
@@ -109,7 +112,7 @@ def on_page_markdown(markdown, page, config, files):
         page.meta["next_review"] = next_review(reviewed)
     for marker, token in GENERATED.items():
         markdown = markdown.replace(marker, f"\n\n{token}\n\n")
-    rendered = render_markdown(markdown, build.report.bibliography, build.settings.citation_style)
+    rendered = render_markdown(markdown, build.report.bibliography, build.settings.citation_style, build.scanned.get(page.file.src_uri))
     build.rendered[page.file.src_uri] = rendered
     return rendered.markdown
 

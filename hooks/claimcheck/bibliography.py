@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pybtex.errors
 from pybtex.backends.html import Backend
+from pybtex.backends.plaintext import Backend as TextBackend
 from pybtex.database import Entry as PybtexEntry
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
@@ -59,6 +60,7 @@ class Entry:
     evidence: str | None
     source: PybtexEntry = field(repr=False)
     _html: str | None = field(default=None, repr=False)
+    _label: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -268,6 +270,7 @@ class SafeHtmlBackend(Backend):
 
 _STYLE = ReferenceStyle()
 _BACKEND = SafeHtmlBackend()
+_TEXT = TextBackend()  # render() with an instance: render_as() looks the plugin up every call
 PUBLISHED_FIELDS = {"findings", "evidence", "verified", "note", "abstract", "keywords", "file"}
 
 
@@ -292,16 +295,22 @@ def reference_html(entry: Entry) -> str:
             formatted = next(iter(_STYLE.format_entries([clean])))
             entry._html = formatted.text.render(_BACKEND)
         except Exception:  # pybtex can fail on odd entries; fall back to the title
-            entry._html = html.escape(Text.from_latex(entry.fields.get("title", entry.key)).render_as("text"))
+            entry._html = html.escape(Text.from_latex(entry.fields.get("title", entry.key)).render(_TEXT))
     return entry._html
 
 
 def author_year(entry: Entry) -> str:
     """An author-year label: "Fekadu et al., 2018"."""
+    if entry._label is None:
+        entry._label = _author_year(entry)
+    return entry._label
+
+
+def _author_year(entry: Entry) -> str:
     persons = entry.source.persons.get("author") or entry.source.persons.get("editor") or []
-    names = [Text.from_latex(" ".join(p.last_names)).render_as("text") for p in persons]
+    names = [Text.from_latex(" ".join(p.last_names)).render(_TEXT) for p in persons]
     if not names:
-        who = Text.from_latex(entry.fields.get("organization", entry.fields.get("institution", entry.key))).render_as("text")
+        who = Text.from_latex(entry.fields.get("organization", entry.fields.get("institution", entry.key))).render(_TEXT)
     elif len(names) == 1:
         who = names[0]
     elif len(names) == 2:

@@ -56,7 +56,8 @@ def check_files(
             unreadable.append(document)
             continue
         report = check_page(document, bibliography, options)
-        report.grade = reading_grade(document)
+        if document.meta.get("audience", "patients") == "patients":
+            report.grade = reading_grade(document)
         report.problems.extend(check_standards(document, today, report.grade))
         reports.append(report)
     site = check_site(reports, bibliography)

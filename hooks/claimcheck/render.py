@@ -11,12 +11,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .bibliography import Bibliography, Entry, author_year, reference_html
-from .check import SiteReport
+from .check import PageReport, SiteReport
 from .citations import CitationGroup, find_citations
-from .document import parse_document
+from .document import normalise, parse_document
 
 PLACEHOLDER = "CLAIMCHECK{:05d}X"
 PLACEHOLDER_PATTERN = re.compile(r"CLAIMCHECK(\d{5})X")
@@ -114,10 +114,18 @@ class RenderedPage:
     references: str
 
 
-def render_markdown(markdown: str, bibliography: Bibliography, style: str = "numeric") -> RenderedPage:
-    """Swap every citation for a placeholder and append a References section."""
-    document = parse_document(markdown)
-    groups = find_citations(document.prose)
+def render_markdown(markdown: str, bibliography: Bibliography, style: str = "numeric", scanned: PageReport | None = None) -> RenderedPage:
+    """Swap every citation for a placeholder and append a References section.
+
+    `scanned` is the page as already checked from its file: when `markdown` is
+    that file minus its front matter (as MkDocs passes it), its citations are
+    reused rather than parsed again."""
+    source = normalise(markdown)
+    if scanned is not None and scanned.document.source.endswith(source):
+        shift = len(scanned.document.source) - len(source)
+        groups = [replace(g, start=g.start - shift, end=g.end - shift) for g in scanned.groups if g.start >= shift]
+    else:
+        groups = find_citations(parse_document(source).prose)
     page = PageCitations.of(groups, bibliography)
     markers: dict[str, str] = {}
     pieces: list[str] = []
@@ -125,10 +133,10 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
     for index, group in enumerate(groups, start=1):
         token = PLACEHOLDER.format(index)
         markers[token] = _marker(group, index, page, bibliography, style)
-        pieces.append(document.source[last:group.start])
+        pieces.append(source[last:group.start])
         pieces.append(token)
         last = group.end
-    pieces.append(document.source[last:])
+    pieces.append(source[last:])
     text = "".join(pieces)
     references = ""
     if page.numbers:
