@@ -61,6 +61,7 @@ class Entry:
     source: PybtexEntry = field(repr=False)
     _html: str | None = field(default=None, repr=False)
     _label: str | None = field(default=None, repr=False)
+    _text: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -274,29 +275,42 @@ _TEXT = TextBackend()  # render() with an instance: render_as() looks the plugin
 PUBLISHED_FIELDS = {"findings", "evidence", "verified", "note", "abstract", "keywords", "file"}
 
 
+def _format(entry: Entry) -> None:
+    """Format an entry once with pybtex, keeping its HTML and plain-text forms."""
+    clean = PybtexEntry(entry.source.type, persons=entry.source.persons)
+    for name, value in entry.fields.items():
+        if name in PUBLISHED_FIELDS or name == "crossref":
+            continue
+        if name == "url" and not re.match(r"^https?://[^\s\"'<>]+$", str(value), re.IGNORECASE):
+            continue
+        if name == "doi" and not DOI.match(str(value).strip()):
+            continue
+        if name == "pmid" and not str(value).strip().isdigit():
+            continue
+        if name == "url" and "doi" in entry.fields and str(value).lower().endswith(entry.fields["doi"].lower()):
+            continue
+        clean.fields[name] = value
+    clean.key = entry.key
+    try:
+        text = next(iter(_STYLE.format_entries([clean]))).text
+        entry._html, entry._text = text.render(_BACKEND), text.render(_TEXT)
+    except Exception:  # pybtex can fail on odd entries; fall back to the title
+        entry._text = Text.from_latex(entry.fields.get("title", entry.key)).render(_TEXT)
+        entry._html = html.escape(entry._text)
+
+
 def reference_html(entry: Entry) -> str:
-    """The full formatted reference, as safe HTML."""
+    """The full formatted reference, as safe HTML with its DOI, PMID and URL links."""
     if entry._html is None:
-        clean = PybtexEntry(entry.source.type, persons=entry.source.persons)
-        for name, value in entry.fields.items():
-            if name in PUBLISHED_FIELDS or name == "crossref":
-                continue
-            if name.lower() == "url" and not re.match(r"^https?://[^\s\"'<>]+$", str(value), re.IGNORECASE):
-                continue
-            if name.lower() == "doi" and not DOI.match(str(value).strip()):
-                continue
-            if name.lower() == "pmid" and not str(value).strip().isdigit():
-                continue
-            if name.lower() == "url" and "doi" in entry.fields and str(value).lower().endswith(entry.fields["doi"].lower()):
-                continue
-            clean.fields[name] = value
-        clean.key = entry.key
-        try:
-            formatted = next(iter(_STYLE.format_entries([clean])))
-            entry._html = formatted.text.render(_BACKEND)
-        except Exception:  # pybtex can fail on odd entries; fall back to the title
-            entry._html = html.escape(Text.from_latex(entry.fields.get("title", entry.key)).render(_TEXT))
+        _format(entry)
     return entry._html
+
+
+def reference_text(entry: Entry) -> str:
+    """The full formatted reference as plain text (for tooltips; escape before use)."""
+    if entry._text is None:
+        _format(entry)
+    return " ".join(entry._text.split())
 
 
 def author_year(entry: Entry) -> str:

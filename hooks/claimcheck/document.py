@@ -47,6 +47,7 @@ ABBREVIATIONS = {
 SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]*_]*\s+(?=[A-Z0-9\"“‘'(\[*_<])")
 CITATION_START = re.compile(r"\[(?:[^\[\]@\n]{0,40}?)?@[\w{]")
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PARSER = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
 
 
@@ -101,7 +102,7 @@ def _split_front_matter(source: str) -> tuple[int, dict[str, Any], str | None]:
     if not m:
         return 0, {}, None
     try:
-        data = yaml.safe_load(m.group(1) or "") or {}
+        data = yaml.load(m.group(1) or "", Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""

@@ -13,7 +13,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field, replace
 
-from .bibliography import Bibliography, Entry, author_year, reference_html
+from .bibliography import Bibliography, Entry, author_year, reference_html, reference_text
 from .check import PageReport, SiteReport
 from .citations import CitationGroup, find_citations
 from .document import normalise, parse_document
@@ -62,6 +62,11 @@ def evidence_badge(entry: Entry) -> str:
     return f' <span class="evidence-type evidence-{entry.evidence}">{EVIDENCE_LABELS[entry.evidence]}</span>'
 
 
+def evidence_note(entry: Entry) -> str:
+    """The evidence type in a tooltip, as plain text."""
+    return f" ({EVIDENCE_LABELS[entry.evidence]})" if entry.evidence else ""
+
+
 def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str) -> str:
     parts = []
     for position, citation in enumerate(group.citations, start=1):
@@ -79,7 +84,7 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
         tip_id = f"{group_anchor(index)}-tip-{position}"
         parts.append(
             f'{prefix}<span class="cite-ref"><a href="#ref-{number}" class="cite-link" aria-describedby="{tip_id}">{label}</a>'
-            f'<span class="cite-tip" role="tooltip" id="{tip_id}">{reference_html(entry)}{evidence_badge(entry)}</span></span>{locator}'
+            f'<span class="cite-tip" role="tooltip" id="{tip_id}">{html.escape(reference_text(entry))}{evidence_note(entry)}</span></span>{locator}'
         )
     body = "; ".join(parts) if style == "author-year" else ", ".join(parts)
     if group.narrative and style == "author-year":
