@@ -17,7 +17,7 @@ import logging
 import re
 from pathlib import Path
 
-from claimcheck.bibliography import load_bibliography
+from claimcheck.bibliography import load_bibliography, store_formatted
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
 from claimcheck.pages import check_files
@@ -138,6 +138,7 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     if build.report is None:
         return
+    store_formatted(build.report.bibliography)
     site_dir = Path(config.site_dir)
     site_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "claims.json").write_text(as_json(build.report), encoding="utf-8")

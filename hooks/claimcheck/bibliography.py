@@ -25,6 +25,8 @@ from pybtex.style.formatting.unsrt import Style
 from pybtex.style.template import field as template_field
 from pybtex.style.template import href, join, optional, sentence
 
+from . import cache
+from .cache import cache_key
 from .problems import Problem
 from .quantities import Quantity, parse_value
 
@@ -70,6 +72,7 @@ class Bibliography:
     entries: dict[str, Entry]
     problems: list[Problem]
     digest: str = ""
+    cache_key: str = ""
 
     def get(self, key: str) -> Entry | None:
         return self.entries.get(key)
@@ -230,9 +233,20 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return Bibliography(shown, {}, [Problem(shown, line, "bib-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")])
-    bibliography = parse_bibliography(text, shown)
+    key = cache_key("bibliography", shown, text)
+    bibliography = cache.load("bibliography", key)
+    if not isinstance(bibliography, Bibliography):
+        bibliography = parse_bibliography(text, shown)
+        cache.save("bibliography", key, bibliography)
+    bibliography.cache_key = key
     _CACHE[str(path)] = (signature, bibliography)
     return bibliography
+
+
+def store_formatted(bibliography: Bibliography) -> None:
+    """Keep the references formatted during a build for the next cold build."""
+    if bibliography.cache_key:
+        cache.save("bibliography", bibliography.cache_key, bibliography)
 
 
 # --------------------------------------------------------------------------- formatting

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from . import cache
 from .bibliography import Bibliography
+from .cache import cache_key
 from .check import PageReport, SiteReport, check_page, check_site
-from .document import Document, normalise, parse_document
+from .document import normalise, parse_document
 from .problems import Problem
 from .standards import check_sources, check_standards, reading_grade
 
 
-def read_page(path: Path, shown: str) -> Document | Problem:
-    """A page as MkDocs reads it (UTF-8, BOM dropped, any line endings), or the
-    one problem that stops it being read."""
+def read_text(path: Path, shown: str) -> str | Problem:
+    """A page's text as MkDocs reads it (UTF-8, BOM dropped, any line endings),
+    or the one problem that stops it being read."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -24,7 +26,22 @@ def read_page(path: Path, shown: str) -> Document | Problem:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return Problem(shown, line, "page-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")
-    return parse_document(normalise(text), shown)
+    return normalise(text)
+
+
+def _checked(text: str, shown: str, bibliography: Bibliography, options: frozenset[str]) -> PageReport:
+    """check_page with its reading grade, from the cache when the page, the
+    bibliography and the options are unchanged."""
+    key = cache_key("page", shown, text, bibliography.digest, ",".join(sorted(options)))
+    report = cache.load("page", key)
+    if isinstance(report, PageReport):
+        return report
+    document = parse_document(text, shown)
+    report = check_page(document, bibliography, options)
+    if document.meta.get("audience", "patients") == "patients":
+        report.grade = reading_grade(document)
+    cache.save("page", key, report)
+    return report
 
 
 def markdown_files(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -51,14 +68,12 @@ def check_files(
     reports: list[PageReport] = []
     unreadable: list[Problem] = []
     for file, shown in files:
-        document = read_page(file, shown)
-        if isinstance(document, Problem):
-            unreadable.append(document)
+        text = read_text(file, shown)
+        if isinstance(text, Problem):
+            unreadable.append(text)
             continue
-        report = check_page(document, bibliography, options)
-        if document.meta.get("audience", "patients") == "patients":
-            report.grade = reading_grade(document)
-        report.problems.extend(check_standards(document, today, report.grade))
+        report = _checked(text, shown, bibliography, options)
+        report.problems = report.problems + check_standards(report.document, today, report.grade)
         reports.append(report)
     site = check_site(reports, bibliography)
     site.problems.extend(check_sources(site, today))

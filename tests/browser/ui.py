@@ -103,7 +103,12 @@ def search(page: Page, query: str, phone: bool = False) -> list[str]:
     box.fill(query)
     box.press("End")  # Material listens for keyup: send one with the whole query
     meta = page.locator(".md-search-result__meta")
-    expect(meta).to_have_text(re.compile(r"\d+ matching document"), timeout=15_000)
+    # "Initializing search" / "Type to start searching" until the worker has answered,
+    # then "No matching documents", "1 matching document" or "N matching documents".
+    expect(meta).to_have_text(re.compile(r"matching document", re.IGNORECASE), timeout=15_000)
+    assert re.search(r"\d+ matching document", meta.inner_text()), (
+        f"search for {query!r} found nothing: {meta.inner_text()!r}"
+    )
     links = page.locator(".md-search-result__list a.md-search-result__link")
     expect(links.first).to_be_visible()
     return [a.get_attribute("href") or "" for a in links.all()]

@@ -1,0 +1,48 @@
+"""axe-core finds nothing serious or critical; keyboard users reach search and citations."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = ("serious", "critical")
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(open_page, site):
+    axe = Axe()
+    page = open_page("desktop")
+    by_rule: dict[str, dict] = {}
+    for url in site.pages:
+        page.goto(site.url(url))
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] not in BLOCKING:
+                continue
+            rule = by_rule.setdefault(violation["id"], {
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "pages": [],
+                "example": violation["nodes"][0],
+            })
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+            rule["pages"].append(f"/{url} ({len(targets)}: {', '.join(targets[:3])})")
+    report = []
+    for rule_id, rule in by_rule.items():
+        example = rule["example"]
+        summary = " ".join((example.get("failureSummary") or "").split())
+        report.append(
+            f"{rule_id} ({rule['impact']}): {rule['help']}\n"
+            f"  e.g. {example.get('html', '')[:160]}\n  {summary[:400]}\n"
+            f"  on {len(rule['pages'])} page(s): " + "; ".join(rule["pages"])
+        )
+    assert not report, "axe-core violations:\n" + "\n".join(report)
+
+
+def test_keyboard_reaches_the_search_box_and_a_citation_marker(open_page, citing_page, ui):
+    page = open_page("desktop", citing_page)
+    assert ui.tab_until(page, "(e) => e && e.matches('input.md-search__input')"), (
+        "Tab never reached the search box"
+    )
+    page.reload()
+    assert ui.tab_until(page, "(e) => e && e.classList.contains('cite-link')"), (
+        f"Tab never reached a citation marker on /{citing_page}"
+    )

@@ -1,0 +1,112 @@
+"""The evidence ledger and its filter; the bibliography and its cited-on links."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+# Pick a filter word that matches some ledger rows but not all: the text of a cell
+# (source key, number, ...) that is not shared by every row. Returns [needle, hits].
+_PARTIAL_NEEDLE = """() => {
+  const rows = [...document.querySelectorAll('tr.ledger-row')];
+  const texts = rows.map((r) => r.textContent.toLowerCase());
+  for (const cell of document.querySelectorAll('tr.ledger-row td')) {
+    const needle = cell.textContent.trim().toLowerCase();
+    if (needle.length < 3 || needle.length > 40) continue;
+    const hits = texts.filter((t) => t.includes(needle)).length;
+    if (hits > 0 && hits < rows.length) return [needle, hits];
+  }
+  return null;
+}"""
+
+
+def _ledger_url(site):
+    url = site.first_page_with_id("ledger-filter")
+    assert url is not None, "no built page has the evidence ledger filter (#ledger-filter)"
+    return url
+
+
+def test_ledger_lists_claims_and_the_filter_hides_non_matching_rows(open_page, site):
+    page = open_page("desktop", _ledger_url(site))
+    expect(page.locator("table.ledger").first).to_be_visible()
+    rows = page.locator("tr.ledger-row")
+    total = rows.count()
+    assert total > 0, "the evidence ledger has no rows"
+    expect(rows.filter(visible=True)).to_have_count(total)
+
+    box = page.locator("input#ledger-filter")
+    picked = page.evaluate(_PARTIAL_NEEDLE)
+    if total > 1:
+        assert picked, "every ledger row has the same text in every cell: cannot test a partial filter"
+    if picked:
+        needle, hits = picked
+        box.fill(needle)
+        expect(rows.filter(visible=True)).to_have_count(hits)
+        for row in rows.filter(visible=True).all():
+            assert needle in row.text_content().lower()
+        for row in rows.filter(visible=False).all():
+            assert needle not in row.text_content().lower()
+
+    box.fill("zz-no-claim-has-this-text-zz")
+    expect(rows.filter(visible=True)).to_have_count(0)
+
+    box.fill("")
+    expect(rows.filter(visible=True)).to_have_count(total)
+
+
+def test_bibliography_lists_entries_whose_cited_on_links_open_the_pages(open_page, site, ui):
+    bib_url = next((u for u in site.pages if "site-bibliography" in site.facts(u).classes), None)
+    assert bib_url is not None, "no built page has the site bibliography (ul.site-bibliography)"
+    page = open_page("desktop", bib_url)
+
+    entries = page.locator("ul.site-bibliography > li[id^='bib-']")
+    count = entries.count()
+    assert count > 0, "the bibliography lists no entry"
+    without = page.evaluate(
+        "[...document.querySelectorAll(\"ul.site-bibliography > li[id^='bib-']\")]"
+        ".filter((li) => !li.querySelector('ul.cited-on a[href]')).map((li) => li.id)"
+    )
+    assert not without, f"bibliography entries without a cited-on link: {without}"
+
+    # Every cited-on link points at an existing page and, if it has one, an existing anchor.
+    links = page.evaluate(
+        "[...document.querySelectorAll('ul.site-bibliography ul.cited-on a[href]')].map((a) => a.href)"
+    )
+    dangling = []
+    for href in links:
+        path, fragment = site.path_of(href), urlsplit(href).fragment
+        if path not in site.pages:
+            dangling.append(href)
+        elif fragment and fragment not in site.facts(path).ids:
+            dangling.append(href)
+    assert not dangling, f"cited-on links to missing pages or anchors: {dangling}"
+
+    # Click through: one link per cited page opens it; a place link lands on the marker.
+    to_click = page.evaluate(
+        """() => {
+          const seen = new Map();
+          let place = null;
+          for (const a of document.querySelectorAll('ul.site-bibliography ul.cited-on a[href]')) {
+            const page = a.href.split('#')[0];
+            if (!seen.has(page)) seen.set(page, a.href);
+            if (!place && a.hash) place = a.href;
+          }
+          return [...seen.values(), ...(place ? [place] : [])];
+        }"""
+    )
+    assert any(urlsplit(href).fragment for href in to_click), "no cited-on link points at a place (#cite-N)"
+    for href in to_click:
+        page.goto(site.url(bib_url))
+        index = page.evaluate(
+            "(href) => [...document.querySelectorAll('ul.site-bibliography ul.cited-on a[href]')]"
+            ".findIndex((a) => a.href === href)",
+            href,
+        )
+        page.locator("ul.site-bibliography ul.cited-on a[href]").nth(index).click()
+        expect(page).to_have_url(href)
+        path, fragment = site.path_of(href), urlsplit(href).fragment
+        ui.expect_h1(page, site.facts(path).h1)
+        if fragment:
+            expect(page.locator(f"[id='{fragment}']")).to_be_in_viewport()

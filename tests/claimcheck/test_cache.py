@@ -1,0 +1,49 @@
+"""The content-hash cache: reused only while inputs and code are unchanged."""
+
+from __future__ import annotations
+
+import claimcheck.pages as pages
+from claimcheck.bibliography import load_bibliography, parse_bibliography, reference_html, store_formatted
+
+BIB = "@article{a, author={A, B}, title={T}, journal={J}, year={2020}, findings={x: 30.9%}}\n"
+
+
+def test_checked_pages_come_from_the_cache_until_something_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    page = tmp_path / "p.md"
+    page.write_text("---\nreviewed: 2026-01-01\n---\n\nAbout a third [@a].\n", encoding="utf-8")
+    parsed = []
+    real = pages.parse_document
+    monkeypatch.setattr(pages, "parse_document", lambda *a: parsed.append(a) or real(*a))
+    bib = parse_bibliography(BIB, "refs.bib")
+    first = pages.check_files([(page, "p.md")], bib)
+    second = pages.check_files([(page, "p.md")], bib)
+    assert len(parsed) == 1
+    assert [c.as_dict() for c in first.claims] == [c.as_dict() for c in second.claims]
+    pages.check_files([(page, "p.md")], parse_bibliography(BIB.replace("30.9", "40"), "refs.bib"))
+    page.write_text(page.read_text() + "More.\n", encoding="utf-8")
+    pages.check_files([(page, "p.md")], bib)
+    assert len(parsed) == 3
+
+
+def test_formatted_references_survive_into_the_next_cold_build(tmp_path, monkeypatch):
+    import claimcheck.bibliography as module
+
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    bib = load_bibliography(path)
+    reference_html(bib.get("a"))
+    store_formatted(bib)
+    module._CACHE.clear()
+    again = load_bibliography(path)
+    assert again is not bib and again.get("a")._html == bib.get("a")._html
+
+
+def test_cache_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CLAIMCHECK_CACHE", "off")
+    page = tmp_path / "p.md"
+    page.write_text("Text.\n", encoding="utf-8")
+    pages.check_files([(page, "p.md")], parse_bibliography(BIB, "refs.bib"))
+    assert not (tmp_path / "cache").exists()
