@@ -111,7 +111,10 @@ def on_page_markdown(markdown, page, config, files):
     if isinstance(reviewed, datetime.date) and "next_review" not in page.meta:
         page.meta["next_review"] = next_review(reviewed)
     for marker, token in GENERATED.items():
-        markdown = markdown.replace(marker, f"\n\n{token}\n\n")
+        if marker in markdown:
+            markdown = markdown.replace(marker, f"\n\n{token}\n\n")
+            # The ledger and bibliography repeat the pages' text: keep them out of search.
+            page.meta.setdefault("search", {"exclude": True})
     rendered = render_markdown(markdown, build.report.bibliography, build.settings.citation_style, build.scanned.get(page.file.src_uri))
     build.rendered[page.file.src_uri] = rendered
     return rendered.markdown

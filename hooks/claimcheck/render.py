@@ -84,7 +84,7 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
         tip_id = f"{group_anchor(index)}-tip-{position}"
         parts.append(
             f'{prefix}<span class="cite-ref"><a href="#ref-{number}" class="cite-link" aria-describedby="{tip_id}">{label}</a>'
-            f'<span class="cite-tip" role="tooltip" id="{tip_id}">{html.escape(reference_text(entry))}{evidence_note(entry)}</span></span>{locator}'
+            f'<span class="cite-tip" role="tooltip" id="{tip_id}" data-search-exclude>{html.escape(reference_text(entry))}{evidence_note(entry)}</span></span>{locator}'
         )
     body = "; ".join(parts) if style == "author-year" else ", ".join(parts)
     if group.narrative and style == "author-year":
