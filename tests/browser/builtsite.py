@@ -1,9 +1,9 @@
 """Build an MkDocs site once, serve it on 127.0.0.1 and describe its pages.
 
 Shared by the browser tests (tests/browser/conftest.py) and the link check
-(tests/test_links.py). Both load this file under one module name (see
-`import_builtsite` in each), so the real site is built and served once per pytest
-process, whichever test needs it first.
+(tests/test_links.py). Both load this file under one module name, "trd_builtsite"
+(see `_load` in each), so the real site is built and served once per pytest process,
+whichever test needs it first.
 
 Nothing here reaches the network: the server binds 127.0.0.1 on a free port.
 """
@@ -15,7 +15,6 @@ import functools
 import html.parser
 import http.server
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -170,7 +169,6 @@ class _PageParser(html.parser.HTMLParser):
         self._in_h1 = 0
         self._in_headerlink = 0
         self._in_article = 0
-        self._article_depth = 0
         self.ids: set[str] = set()
         self.classes: set[str] = set()
         self.links: list[str] = []
@@ -334,10 +332,3 @@ def built_site(config_path: Path = MKDOCS_YML) -> Site:
         site = Site(directory=dest, base_url=base_url, config=load_config(config_path), server=server)
         _cache[config_path] = site
         return site
-
-
-SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slug(url: str) -> str:
-    return SLUG.sub("-", url.lower()).strip("-") or "home"

@@ -85,6 +85,21 @@ def ui():
     return ui_helpers
 
 
+def _guarded_context(browser, site, viewport: str, blocked: list, **options):
+    """A new context that aborts (and records in `blocked`) requests off the local server."""
+    # Material drops its CSS transitions for reduced motion: faster, steadier clicks.
+    options.setdefault("reduced_motion", "reduce")
+    context = browser.new_context(viewport=VIEWPORTS[viewport], **options)
+    context.set_default_timeout(10_000)
+
+    def block(route):
+        blocked.append(route.request.url)
+        route.abort()
+
+    context.route(lambda url: not url.startswith(site.base_url), block)
+    return context
+
+
 @pytest.fixture
 def open_page(browser, site):
     """Factory: open_page("desktop"|"phone", path=None, **context_options) -> Page.
@@ -95,31 +110,41 @@ def open_page(browser, site):
     contexts = []
     blocked: list[str] = []
 
-    def is_outside(url: str) -> bool:
-        return not url.startswith(site.base_url)
-
-    def block(route):
-        blocked.append(route.request.url)
-        route.abort()
-
     def _open(viewport: str = "desktop", path: str | None = None, **options):
-        # Material drops its CSS transitions for reduced motion: faster, steadier clicks.
-        options.setdefault("reduced_motion", "reduce")
-        context = browser.new_context(viewport=VIEWPORTS[viewport], **options)
-        context.set_default_timeout(10_000)
-        context.route(is_outside, block)
+        context = _guarded_context(browser, site, viewport, blocked, **options)
         contexts.append(context)
         page = context.new_page()
         if path is not None:
             page.goto(site.url(path))
         return page
 
-    _open.blocked = blocked
     yield _open
     for context in contexts:
         context.close()
     if blocked:
         pytest.fail(f"the page tried to reach outside the local server: {sorted(set(blocked))}")
+
+
+def _tour(browser, site, viewport: str, with_axe: bool):
+    """Open every built page once in one context and record what the per-page tests check."""
+    blocked: list[str] = []
+    context = _guarded_context(browser, site, viewport, blocked)
+    try:
+        return ui_helpers.tour(context, site, with_axe=with_axe, blocked=blocked)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def desktop_tour(browser, site):
+    """Every page on a desktop viewport: safety notes, requests and axe-core results."""
+    return _tour(browser, site, "desktop", with_axe=True)
+
+
+@pytest.fixture(scope="session")
+def phone_tour(browser, site):
+    """Every page on a phone viewport: safety notes and requests."""
+    return _tour(browser, site, "phone", with_axe=False)
 
 
 @pytest.fixture(scope="session")

@@ -14,16 +14,16 @@ def _is_local(url: str) -> bool:
     )
 
 
-def test_every_page_requests_only_the_local_server(open_page, site, ui):
-    page = open_page("desktop")
-    requests = []
-    page.context.on("request", lambda request: requests.append((page.url, request.url)))
-    for url in site.pages:
-        page.goto(site.url(url), wait_until="networkidle")
-    ui.search(page, "depression")  # the search worker and its index load too
-    page.wait_for_load_state("networkidle")
-
-    assert len(requests) > len(site.pages), "the request listener saw (almost) nothing"
-    assert any(u.endswith("search_index.json") for _, u in requests), "search index was never fetched"
-    outside = sorted({f"{u}  (from {p})" for p, u in requests if not _is_local(u)})
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_every_page_requests_only_the_local_server(request, site, viewport):
+    tour = request.getfixturevalue(f"{viewport}_tour")
+    requests = tour["requests"]
+    opened = {site.path_of(url) for _, url in requests if url.startswith(site.base_url)}
+    assert set(site.pages) <= opened, f"pages never requested: {set(site.pages) - opened}"
+    if viewport == "desktop":
+        assert any(url.endswith("search_index.json") for _, url in requests), (
+            "the search index was never fetched"
+        )
+    outside = sorted({f"{url}  (from {page})" for page, url in requests if not _is_local(url)})
+    outside += sorted({f"{url}  (blocked)" for url in tour["blocked"]})
     assert not outside, "requests that leave the machine:\n" + "\n".join(outside)

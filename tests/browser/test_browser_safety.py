@@ -4,33 +4,28 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-NOTES = ("p.crisis-help", "p.not-medical-advice")
-
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_safety_notes_are_visible_in_the_first_viewport_on_every_page(open_page, site, viewport):
-    page = open_page(viewport)
-    height = page.viewport_size["height"]
+def test_safety_notes_are_visible_in_the_first_viewport_on_every_page(request, site, ui, viewport):
+    tour = request.getfixturevalue(f"{viewport}_tour")
+    height = tour["viewport"]["height"]
+    assert set(tour["pages"]) == set(site.pages) and site.pages
     problems = []
-    for url in site.pages:
-        # Layout is final once the DOM and the (render-blocking) stylesheets are in.
-        page.goto(site.url(url), wait_until="domcontentloaded")
-        scroll = page.evaluate("() => window.scrollY")
-        if scroll:
-            problems.append(f"/{url}: opened scrolled down by {scroll}px")
-        for selector in NOTES:
-            note = page.locator(selector)
-            if note.count() != 1:
-                problems.append(f"/{url}: {note.count()} × {selector}")
-                continue
-            if not note.is_visible():
+    for url, facts in tour["pages"].items():
+        if facts["scroll_y"]:
+            problems.append(f"/{url}: opened scrolled down by {facts['scroll_y']}px")
+        for selector in ui.SAFETY_NOTES:
+            note = facts["notes"][selector]
+            if note["count"] != 1:
+                problems.append(f"/{url}: {note['count']} × {selector}")
+            elif not note["visible"]:
                 problems.append(f"/{url}: {selector} is not visible")
-                continue
-            box = note.bounding_box()
-            if not (box["y"] >= 0 and box["y"] < height and box["y"] + box["height"] <= height):
-                problems.append(f"/{url}: {selector} is at y={box['y']:.0f}..{box['y'] + box['height']:.0f}, "
-                                f"not inside the first {height}px")
-            if not note.inner_text().strip():
-                problems.append(f"/{url}: {selector} is empty")
-    assert len(site.pages) > 0
+            else:
+                top, bottom = note["box"]["y"], note["box"]["y"] + note["box"]["height"]
+                # Wholly inside the first screen: top within it, and not cut off below.
+                if not (0 <= top < height and bottom <= height):
+                    problems.append(f"/{url}: {selector} spans y={top:.0f}..{bottom:.0f}, "
+                                    f"not inside the first {height}px")
+                if not note["text"]:
+                    problems.append(f"/{url}: {selector} is empty")
     assert not problems, f"{viewport}:\n" + "\n".join(problems)

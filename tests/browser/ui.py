@@ -144,3 +144,52 @@ def expect_h1(page: Page, expected: str, timeout: float = 10_000) -> None:
         raise AssertionError(
             f"h1 on {page.url} is {h1_text(page)!r}, expected {expected!r}"
         ) from error
+
+
+SAFETY_NOTES = ("p.crisis-help", "p.not-medical-advice")
+AXE_BLOCKING = ("serious", "critical")
+
+
+def tour(context, site, with_axe: bool, blocked: list) -> dict:
+    """Open every page of `site` in `context`, in one tab, and record per page:
+
+    - "notes": for each safety note, its count, visibility, box and text, as the page
+      first appears (no scrolling);
+    - "scroll_y": how far down the page opened;
+    - "axe": axe-core violations of impact serious or critical (if `with_axe`).
+    Also "requests": every (page, requested URL) seen, including a search at the end
+    (its web worker and index), and "blocked": requests aborted for leaving 127.0.0.1.
+    """
+    record = {"pages": {}, "requests": [], "blocked": blocked, "viewport": None}
+    page = context.new_page()
+    record["viewport"] = page.viewport_size
+    context.on("request", lambda request: record["requests"].append((page.url, request.url)))
+    axe = None
+    if with_axe:
+        from axe_playwright_python.sync_playwright import Axe
+
+        axe = Axe()
+    for url in site.pages:
+        page.goto(site.url(url))
+        facts = {"scroll_y": page.evaluate("() => window.scrollY"), "notes": {}}
+        for selector in SAFETY_NOTES:
+            note = page.locator(selector)
+            count = note.count()
+            visible = count == 1 and note.is_visible()
+            facts["notes"][selector] = {
+                "count": count,
+                "visible": visible,
+                "box": note.bounding_box() if visible else None,
+                "text": note.inner_text().strip() if count == 1 else "",
+            }
+        if axe is not None:
+            facts["axe"] = [
+                violation
+                for violation in axe.run(page).response["violations"]
+                if violation["impact"] in AXE_BLOCKING
+            ]
+        record["pages"][url] = facts
+    if with_axe:  # desktop: the search box is in the header
+        search(page, "depression")
+    page.wait_for_load_state("networkidle")
+    return record
