@@ -6,6 +6,7 @@ at once: conflicts between pages, entries never cited, sources that disagree.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -121,6 +122,18 @@ def _support(quantity: Quantity, findings: list[Finding], sentence: str = "") ->
     return None
 
 
+def _by_unit(document: Document, items: list[tuple[int, tuple[str, ...]]]) -> dict[int, list[str]]:
+    """Group (offset, values) by the unit each offset stands in, in n log n."""
+    regions = sorted((start, end, index) for index, unit in enumerate(document.units) for start, end in unit.regions)
+    starts = [start for start, _, _ in regions]
+    grouped: dict[int, list[str]] = {}
+    for offset, values in items:
+        at = bisect.bisect_right(starts, offset) - 1
+        if at >= 0 and offset < regions[at][1]:
+            grouped.setdefault(regions[at][2], []).extend(values)
+    return grouped
+
+
 def check_page(document: Document, bibliography: Bibliography, options: frozenset[str] = frozenset()) -> PageReport:
     """Find every claim and citation on a page and judge each claim."""
     path = document.path
@@ -137,11 +150,13 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                     Problem(path, document.line_of(group.start), "unknown-key", document.text(group.start, group.end),
                             f"no entry `{key}` in {bibliography.path}: {did_you_mean}fix the key or add the entry")
                 )
+    keys_by_unit = _by_unit(document, [(g.start, g.keys) for g in groups])
+    waivers = _by_unit(document, [(offset, (reason,)) for offset, reason in document.waivers])
     for index, unit in enumerate(document.units):
         if unit.kind == "heading":
             continue
-        keys = tuple(dict.fromkeys(k for g in groups if unit.contains(g.start) for k in g.keys))
-        waived = next((reason for offset, reason in document.waivers if unit.contains(offset)), None)
+        keys = tuple(dict.fromkeys(keys_by_unit.get(index, ())))
+        waived = waivers[index][0] if index in waivers else None
         sentence = _one_line(" ".join(document.text(a, b) for a, b in unit.regions))
         for start, end in unit.regions:
             for stat in find_quantities(document.prose[start:end], options):

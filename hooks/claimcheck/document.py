@@ -37,7 +37,7 @@ INLINE_NOT_PROSE = [
     re.compile(r"\bISBN(?:-1[03])?:?\s?[\d\- ]{9,16}[\dXx]"),
     re.compile(r"\{[:.#][^{}\n]*\}"),
     re.compile(r"\\[\\`*_{}\[\]()#+\-.!@|]"),
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
 ]
 ABBREVIATIONS = {
     "e.g", "i.e", "al", "vs", "dr", "prof", "approx", "fig", "figs", "p", "pp", "no", "nos",
