@@ -250,7 +250,10 @@ def run_all(cases: list[str], quick: bool, timeout: float) -> dict[str, object]:
             functions.append({"name": stage, "times": times, "exponent": exp, "verdict": verdict})
             shown = " / ".join("   —   " if t is None else f"{t:7.3f}" for t in times)
             print(f"  {stage:<18} {shown} s   exponent {'  —' if exp is None else f'{exp:4.2f}'}  {verdict}", flush=True)
-        size_labels = [f"{s:,}" + (f" ({l / 1e6:.2f} MB)" if l and l > 200_000 else "") for s, l in zip(sizes, lengths)]
+        if unit == "bytes":
+            size_labels = [f"{s / 1e6:g} MB" for s in sizes]
+        else:
+            size_labels = [f"{s:,}" + (f" ({l / 1e6:.2f} MB)" if l and l > 200_000 else "") for s, l in zip(sizes, lengths)]
         results.append({"case": case, "label": label, "unit": unit, "sizes": sizes, "lengths": lengths,
                         "size_labels": size_labels, "functions": functions})
     return {"cases": results, "flagged": flagged, "timeout": timeout, "quick": quick}

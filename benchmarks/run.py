@@ -421,8 +421,8 @@ def pathological_md(section: dict[str, object]) -> str:
              "that took over 0.05 s — 1 is linear, 2 quadratic; above 1.3 is flagged. Times are CPU seconds of the call.", "",
              ]
     for case in section["cases"]:
-        unit = case.get("unit", "")
-        lines += [f"**{case['label']}** — sizes {' / '.join(case['size_labels'])} {unit}:", "",
+        unit = "" if case.get("unit") == "bytes" else case.get("unit", "")
+        lines += [f"**{case['label']}** — sizes {' / '.join(case['size_labels'])}{' ' + unit if unit else ''}:", "",
                   "| function | seconds at each size | exponent | verdict |", "|---|---|---:|---|"]
         for fn in case["functions"]:
             times = " / ".join("—" if t is None else f"{t:.3f}" for t in fn["times"])
