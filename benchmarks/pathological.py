@@ -21,10 +21,11 @@ find_citations, find_quantities (on the prose), check_page, render_markdown (the
 hooks' per-page rendering), reading_grade, and for the citation cases check_site,
 bibliography_html and ledger_html (the generated pages). Calls under 0.5 s are
 timed three times, best kept (but reading_grade and render_markdown, which cache
-results, only once). The *exponent* is the slope of log(time) against log(input
-length) over the sizes that finished in over 0.05 s: ~1 for linear, ~2 for
-quadratic; above 1.3 is flagged SUPER-LINEAR. Exit status 1 when something is
-flagged.
+results, only once). The *exponent* k of time ~ a + b * length^k is read from the
+three largest sizes that finished (the growth of the increments, so a constant
+start-up cost cannot hide a quadratic term), else from a log-log fit: ~1 for
+linear, ~2 for quadratic; above 1.3 is flagged SUPER-LINEAR. Exit status 1 when
+something is flagged.
 """
 
 from __future__ import annotations
@@ -193,18 +194,26 @@ def run_stage(case: str, size: int, stage: str, timeout: float, setup_timeout: f
 
 
 def exponent(sizes: list[int | None], times: list[float | None]) -> float | None:
-    """Growth exponent: the least-squares slope of log(time) on log(size) over the
-    sizes that finished above the noise floor (one noisy run moves it less than a
-    ratio of two runs would); None below the floor or with fewer than two points."""
-    points = [(math.log(s), math.log(t)) for s, t in zip(sizes, times) if t is not None and s and t >= NOISE_FLOOR]
-    if len(points) < 2:
+    """Growth exponent k of time ~ a + b * size^k.
+
+    With three sizes that finished, the marginal exponent log((t3 - t2) / (t2 - t1)) /
+    log(s3 / s2) (sizes double each step), which a large constant term (formatting
+    every cited reference once, say) cannot hide; otherwise the least-squares slope
+    of log(time) on log(size). None below the noise floor or with too few points."""
+    points = [(s, t) for s, t in zip(sizes, times) if t is not None and s and t >= NOISE_FLOOR]
+    if len(points) >= 3:
+        (s1, t1), (s2, t2), (s3, t3) = points[-3:]
+        if t2 - t1 >= NOISE_FLOOR and t3 > t2 and abs(math.log(s3 / s2) - math.log(s2 / s1)) < 0.2:
+            return math.log((t3 - t2) / (t2 - t1)) / math.log(s3 / s2)
+    logs = [(math.log(s), math.log(t)) for s, t in points]
+    if len(logs) < 2:
         return None
-    mean_x = sum(x for x, _ in points) / len(points)
-    mean_y = sum(y for _, y in points) / len(points)
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    mean_x = sum(x for x, _ in logs) / len(logs)
+    mean_y = sum(y for _, y in logs) / len(logs)
+    spread = sum((x - mean_x) ** 2 for x, _ in logs)
     if spread == 0:
         return None
-    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    return sum((x - mean_x) * (y - mean_y) for x, y in logs) / spread
 
 
 def run_all(cases: list[str], quick: bool, timeout: float) -> dict[str, object]:

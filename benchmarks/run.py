@@ -417,8 +417,9 @@ def scaling_md(section: dict[str, object]) -> str:
 
 def pathological_md(section: dict[str, object]) -> str:
     lines = ["Each input at 1/16, 1/8, 1/4, 1/2 and all of its size, one fresh process per function and size "
-             f"(stopped after {section.get('timeout', 60):.0f} s). *Exponent*: slope of log(time) against log(input length) over the sizes "
-             "that took over 0.05 s — 1 is linear, 2 quadratic; above 1.3 is flagged. Times are CPU seconds of the call.", "",
+             f"(stopped after {section.get('timeout', 60):.0f} s). Times are CPU seconds of one call. *Exponent*: k in time ≈ a + b·lengthᵏ, "
+             "from the growth of the increments over the three largest sizes that finished (so a constant start-up cost cannot hide a "
+             "quadratic term), else a log-log fit — 1 is linear, 2 quadratic; above 1.3 is flagged.", "",
              ]
     for case in section["cases"]:
         unit = "" if case.get("unit") == "bytes" else case.get("unit", "")

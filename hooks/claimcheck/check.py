@@ -78,13 +78,14 @@ class SiteReport:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == ERROR]
 
-    def cited_keys(self) -> dict[str, list[tuple[str, CitationGroup]]]:
-        """Every cited key, with the pages and places citing it, in site order."""
-        cited: dict[str, list[tuple[str, CitationGroup]]] = {}
+    def cited_keys(self) -> dict[str, list[tuple[str, int]]]:
+        """Every cited key, with the pages citing it and the number (from 1) of
+        each citing group on that page, in site order."""
+        cited: dict[str, list[tuple[str, int]]] = {}
         for page in self.pages:
-            for group in page.groups:
+            for number, group in enumerate(page.groups, start=1):
                 for key in group.keys:
-                    cited.setdefault(key, []).append((page.path, group))
+                    cited.setdefault(key, []).append((page.path, number))
         return cited
 
 

@@ -48,7 +48,8 @@ SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]*_]*\s+(?=[A-Z0-9\"“‘'(\[*_<]
 CITATION_START = re.compile(r"\[(?:[^\[\]@\n]{0,40}?)?@[\w{]")
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_PARSER = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
+#: Lists nest deeper than commonmark's default limit of 20 tokens (about 9 levels) on real pages.
+_PARSER = MarkdownIt("commonmark", {"maxNesting": 100}).enable("table").use(footnote_plugin)
 
 
 @dataclass(frozen=True)

@@ -185,9 +185,8 @@ def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str)
     items = []
     for entry in entries:
         places: dict[str, list[int]] = {}
-        for path, group in cited[entry.key]:
-            page_groups = next(p.groups for p in report.pages if p.path == path)
-            places.setdefault(path, []).append(page_groups.index(group) + 1)
+        for path, number in cited[entry.key]:
+            places.setdefault(path, []).append(number)
         backs = []
         for path, indexes in places.items():
             link = links.get(path)

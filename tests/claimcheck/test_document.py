@@ -50,3 +50,9 @@ def test_front_matter_is_read_and_errors_reported():
 def test_bom_and_crlf_are_normalised():
     document = parse_document("\ufeffLine one 5%.\r\nLine two.\r\n")
     assert document.source.startswith("Line one") and "\r" not in document.source
+
+
+def test_deeply_nested_list_items_are_all_prose():
+    markdown = "".join("  " * depth + f"- level {depth} states {depth + 1}%\n" for depth in range(15))
+    document = parse_document(markdown)
+    assert all(f"{depth + 1}%" in document.prose for depth in range(15))
