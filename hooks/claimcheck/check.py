@@ -159,12 +159,12 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
         keys = tuple(dict.fromkeys(keys_by_unit.get(index, ())))
         waived = waivers[index][0] if index in waivers else None
         sentence = _one_line(" ".join(document.text(a, b) for a, b in unit.regions))
+        known = [entry for entry in (bibliography.get(k) for k in keys) if entry is not None]
+        findings = [f for entry in known for f in entry.findings]
         for start, end in unit.regions:
             for stat in find_quantities(document.prose[start:end], options):
                 claim_start = start + stat.start
                 line = document.line_of(claim_start)
-                known = [bibliography.get(k) for k in keys if bibliography.get(k) is not None]
-                findings = [f for entry in known for f in entry.findings]
                 finding = None
                 if waived is not None:
                     status = WAIVED
