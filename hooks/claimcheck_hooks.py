@@ -7,6 +7,12 @@ through the `mkdocs.plugins.claimcheck` logger, so `mkdocs serve` shows them
 live and `mkdocs build --strict` fails on them. MkDocs keeps this module loaded
 across `serve` rebuilds, so per-build state is reset in `on_config`; the parsed
 bibliography is cached by file signature in `claimcheck.bibliography`.
+
+`on_page_content` gives the page's content with citations in their search view
+(visible text, no tooltips), so Material's search indexer, which reads
+`page.content` in its `on_page_context`, has little markup to parse; our own
+`on_page_context` runs after it and puts the full HTML back before the page is
+rendered.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import json
 import logging
 import re
 from pathlib import Path
+
+from mkdocs.plugins import event_priority
 
 from claimcheck.bibliography import load_bibliography, store_formatted
 from claimcheck.check import PageReport, SiteReport
@@ -41,6 +49,7 @@ class _Build:
         self.report: SiteReport | None = None
         self.links: dict[str, PageLink] = {}
         self.rendered: dict[str, RenderedPage] = {}
+        self.content: dict[str, str] = {}
         self.grades: dict[str, float] = {}
         self.scanned: dict[str, PageReport] = {}
 
@@ -129,7 +138,16 @@ def on_page_content(html, page, config, files):
         html = html.replace("<p>CLAIMCHECKBIBLIOGRAPHYX</p>", bibliography_html(build.report, build.links, here))
     if "CLAIMCHECKLEDGERX" in html:
         html = html.replace("<p>CLAIMCHECKLEDGERX</p>", ledger_html(build.report, build.links, here, build.grades))
-    return fill_placeholders(html, rendered)
+    build.content[page.file.src_uri] = fill_placeholders(html, rendered)
+    return fill_placeholders(html, rendered, search_view=True)
+
+
+@event_priority(-100)  # after every plugin's, the search indexer's included
+def on_page_context(context, page, config, nav):
+    content = build.content.pop(page.file.src_uri, None)
+    if content is not None:
+        page.content = content
+    return context
 
 
 def on_post_page(output, page, config):

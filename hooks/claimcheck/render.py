@@ -4,6 +4,11 @@ bibliography and the evidence ledger.
 Markers are swapped into the Markdown as inert placeholder words (so Markdown
 never reads a formatted reference as Markdown) and the placeholders become HTML
 after conversion. Every string from the bibliography or a page is escaped.
+
+Each marker and References list also has a *search view*: the same visible
+text with no markup, which is all a search indexer keeps of it. Handing the
+indexer that view (and readers the full HTML) saves it parsing the tooltips
+and back-links it would drop anyway, the largest cost citations add to a build.
 """
 
 from __future__ import annotations
@@ -67,14 +72,24 @@ def evidence_note(entry: Entry) -> str:
     return f" ({EVIDENCE_LABELS[entry.evidence]})" if entry.evidence else ""
 
 
-def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str) -> str:
-    parts = []
+@dataclass(frozen=True)
+class Marker:
+    """A citation marker: the HTML readers get, and its visible text alone for search."""
+
+    html: str
+    text: str
+
+
+def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str) -> Marker:
+    parts, words = [], []
     for position, citation in enumerate(group.citations, start=1):
         entry = bibliography.get(citation.key)
         prefix = html.escape(citation.prefix) + " " if citation.prefix else ""
         locator = ", " + html.escape(citation.locator) if citation.locator else ""
         if entry is None:
-            parts.append(f'{prefix}<span class="citation-unknown" title="Unknown reference">@{html.escape(citation.key)}?</span>{locator}')
+            unknown = f"@{html.escape(citation.key)}?"
+            parts.append(f'{prefix}<span class="citation-unknown" title="Unknown reference">{unknown}</span>{locator}')
+            words.append(f"{prefix}{unknown}{locator}")
             continue
         number = page.numbers[citation.key]
         label = str(number) if style == "numeric" else author_year(entry)
@@ -86,20 +101,27 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
             f'{prefix}<span class="cite-ref"><a href="#ref-{number}" class="cite-link" aria-describedby="{tip_id}">{label}</a>'
             f'<span class="cite-tip" role="tooltip" id="{tip_id}" data-search-exclude>{html.escape(reference_text(entry))}{evidence_note(entry)}</span></span>{locator}'
         )
-    body = "; ".join(parts) if style == "author-year" else ", ".join(parts)
+        words.append(f"{prefix}{label}{locator}")
+    separator = "; " if style == "author-year" else ", "
+    body, text = separator.join(parts), separator.join(words)
     if group.narrative and style == "author-year":
-        return f'<span class="citation citation-narrative" id="{group_anchor(index)}">{body}</span>'
+        return Marker(f'<span class="citation citation-narrative" id="{group_anchor(index)}">{body}</span>', text)
     if group.narrative:
         entry = bibliography.get(group.citations[0].key)
         name = html.escape(author_year(entry).rpartition(", ")[0]) if entry else ""
-        return f'<span class="citation citation-narrative" id="{group_anchor(index)}">{name} [{body}]</span>'
+        return Marker(f'<span class="citation citation-narrative" id="{group_anchor(index)}">{name} [{body}]</span>', f"{name} [{text}]")
     opening, closing = ("[", "]") if style == "numeric" else ("(", ")")
-    return f'<span class="citation" id="{group_anchor(index)}">{opening}{body}{closing}</span>'
+    return Marker(f'<span class="citation" id="{group_anchor(index)}">{opening}{body}{closing}</span>', f"{opening}{text}{closing}")
 
 
-def references_html(page: PageCitations, bibliography: Bibliography) -> str:
+def _text_of(markup: str) -> str:
+    """Safe HTML (as this module and the bibliography write it) minus its tags."""
+    return re.sub(r"<[^>]*>", "", markup)
+
+
+def references_html(page: PageCitations, bibliography: Bibliography) -> Marker:
     """The page's References list, in citation order, with back-links."""
-    items = []
+    items, words = [], []
     for key, number in page.numbers.items():
         entry = bibliography.get(key)
         if entry is None:
@@ -108,15 +130,20 @@ def references_html(page: PageCitations, bibliography: Bibliography) -> str:
             f'<a href="#{anchor}" class="cite-back" aria-label="Back to citation {n} of reference {number}">↩{n if len(page.anchors[key]) > 1 else ""}</a>'
             for n, anchor in enumerate(page.anchors[key], start=1)
         )
-        items.append(f'<li id="ref-{number}" value="{number}"><span class="reference-text">{reference_html(entry)}</span>{evidence_badge(entry)} <span class="cite-backs">{backs}</span></li>')
-    return '<ol class="references">\n' + "\n".join(items) + "\n</ol>"
+        reference, badge = reference_html(entry), evidence_badge(entry)
+        items.append(
+            f'<li id="ref-{number}" value="{number}"><span class="reference-text">{reference}</span>{badge}'
+            f' <span class="cite-backs" data-search-exclude>{backs}</span></li>'
+        )
+        words.append(f"<li>{_text_of(reference + badge)} </li>")
+    return Marker('<ol class="references">\n' + "\n".join(items) + "\n</ol>", "<ol>\n" + "\n".join(words) + "\n</ol>")
 
 
 @dataclass
 class RenderedPage:
     markdown: str
-    markers: dict[str, str]
-    references: str
+    markers: dict[str, Marker]
+    references: Marker | None
 
 
 def render_markdown(markdown: str, bibliography: Bibliography, style: str = "numeric", scanned: PageReport | None = None) -> RenderedPage:
@@ -132,7 +159,7 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
     else:
         groups = find_citations(parse_document(source).prose)
     page = PageCitations.of(groups, bibliography)
-    markers: dict[str, str] = {}
+    markers: dict[str, Marker] = {}
     pieces: list[str] = []
     last = 0
     for index, group in enumerate(groups, start=1):
@@ -143,17 +170,27 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
         last = group.end
     pieces.append(source[last:])
     text = "".join(pieces)
-    references = ""
+    references = None
     if page.numbers:
         text = text.rstrip("\n") + f"\n\n## References {{#references}}\n\n{REFERENCES_PLACEHOLDER}\n"
         references = references_html(page, bibliography)
     return RenderedPage(text, markers, references)
 
 
-def fill_placeholders(content: str, rendered: RenderedPage) -> str:
-    """Put the HTML in place of the placeholders, after Markdown conversion."""
-    content = content.replace(f"<p>{REFERENCES_PLACEHOLDER}</p>", rendered.references)
-    return PLACEHOLDER_PATTERN.sub(lambda m: rendered.markers.get(m.group(0), html.escape(m.group(0))), content)
+def fill_placeholders(content: str, rendered: RenderedPage, search_view: bool = False) -> str:
+    """Put the HTML (or, for a search indexer, the search view) in place of
+    the placeholders, after Markdown conversion."""
+    if rendered.references is not None:
+        references = rendered.references.text if search_view else rendered.references.html
+        content = content.replace(f"<p>{REFERENCES_PLACEHOLDER}</p>", references)
+
+    def marker(match: re.Match[str]) -> str:
+        found = rendered.markers.get(match.group(0))
+        if found is None:
+            return html.escape(match.group(0))
+        return found.text if search_view else found.html
+
+    return PLACEHOLDER_PATTERN.sub(marker, content)
 
 
 # --------------------------------------------------------------------------- site-wide pages

@@ -1,0 +1,60 @@
+"""Rendering: the search view of citations says what the full HTML says to a search indexer."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+from material.plugins.search.plugin import Parser
+
+from claimcheck.bibliography import parse_bibliography
+from claimcheck.render import fill_placeholders, render_markdown
+from conftest import ROOT
+
+EXTENSIONS = ["meta", "admonition", "attr_list", "footnotes", "tables", "toc", "md_in_html", "pymdownx.details", "pymdownx.superfences"]
+GUIDE = sorted((ROOT / "docs").rglob("*.md"))
+BIBLIOGRAPHY = parse_bibliography((ROOT / "references.bib").read_text(encoding="utf-8"))
+
+EDGE_CASES = """# Edge cases
+
+A narrative citation: @fekadu2009outcome found it, and so did [-@fekadu2009outcome, p. 3].
+Several at once [see @fekadu2009outcome, pp. 3-4; @nosuchkey; @gaynes2020] & others.
+
+!!! note "In an admonition"
+    About a third [@rush2006stard] of people.
+
+| Outcome | Figure |
+|---|---|
+| Remission | 30.6% [@rush2006stard, table 2] |
+"""
+
+
+def indexed(content: str) -> list[tuple[str, str]]:
+    """(title, text) of each section as Material's search plugin indexes it."""
+    parser = Parser()
+    parser.feed(content)
+    parser.close()
+    return [("".join(s.title).strip(), "".join(s.text).strip()) for s in parser.data if not s.is_excluded()]
+
+
+def both_views(source: str, style: str) -> tuple[str, str]:
+    rendered = render_markdown(source, BIBLIOGRAPHY, style)
+    converted = markdown.markdown(rendered.markdown, extensions=EXTENSIONS)
+    return fill_placeholders(converted, rendered), fill_placeholders(converted, rendered, search_view=True)
+
+
+@pytest.mark.parametrize("style", ["numeric", "author-year"])
+@pytest.mark.parametrize("source", [EDGE_CASES, *GUIDE], ids=["edge-cases", *(p.stem for p in GUIDE)])
+def test_search_view_indexes_exactly_like_the_full_html(source, style):
+    text = source if isinstance(source, str) else source.read_text(encoding="utf-8")
+    full, search = both_views(text, style)
+    assert len(search) < len(full) or "CLAIMCHECK" not in markdown.markdown(text)
+    assert indexed(search) == indexed(full)
+
+
+def test_search_view_keeps_markers_and_references_but_not_tooltips():
+    full, search = both_views(EDGE_CASES, "numeric")
+    sections = dict(indexed(search))
+    assert "About a third [3] of people." in sections["Edge cases"]
+    assert "[see 1, pp. 3-4, @nosuchkey?, 2] &amp; others." in sections["Edge cases"]
+    assert "Rush" in sections["References"] and "↩" not in sections["References"]
+    assert 'role="tooltip"' in full and 'role="tooltip"' not in search and "cite-back" not in search
