@@ -39,6 +39,7 @@ log = logging.getLogger("mkdocs.plugins.claimcheck")
 BIBLIOGRAPHY_MARKER = "<!-- claimcheck:bibliography -->"
 LEDGER_MARKER = "<!-- claimcheck:ledger -->"
 GENERATED = {BIBLIOGRAPHY_MARKER: "CLAIMCHECKBIBLIOGRAPHYX", LEDGER_MARKER: "CLAIMCHECKLEDGERX"}
+BIBLIOGRAPHY_SPOT, LEDGER_SPOT = (f"<p>{token}</p>" for token in GENERATED.values())
 
 
 class _Build:
@@ -120,10 +121,7 @@ def on_page_markdown(markdown, page, config, files):
     if isinstance(reviewed, datetime.date) and "next_review" not in page.meta:
         page.meta["next_review"] = next_review(reviewed)
     for marker, token in GENERATED.items():
-        if marker in markdown:
-            markdown = markdown.replace(marker, f"\n\n{token}\n\n")
-            # The ledger and bibliography repeat the pages' text: keep them out of search.
-            page.meta.setdefault("search", {"exclude": True})
+        markdown = markdown.replace(marker, f"\n\n{token}\n\n")
     rendered = render_markdown(markdown, build.report.bibliography, build.settings.citation_style, build.scanned.get(page.file.src_uri))
     build.rendered[page.file.src_uri] = rendered
     return rendered.markdown
@@ -134,12 +132,17 @@ def on_page_content(html, page, config, files):
     if rendered is None or build.report is None:
         return html
     here = page.file.url
-    if "CLAIMCHECKBIBLIOGRAPHYX" in html:
-        html = html.replace("<p>CLAIMCHECKBIBLIOGRAPHYX</p>", bibliography_html(build.report, build.links, here))
-    if "CLAIMCHECKLEDGERX" in html:
-        html = html.replace("<p>CLAIMCHECKLEDGERX</p>", ledger_html(build.report, build.links, here, build.grades))
-    build.content[page.file.src_uri] = fill_placeholders(html, rendered)
-    return fill_placeholders(html, rendered, search_view=True)
+    full = search = html
+    if BIBLIOGRAPHY_SPOT in html:
+        listing = bibliography_html(build.report, build.links, here)
+        full = full.replace(BIBLIOGRAPHY_SPOT, listing.html)
+        search = search.replace(BIBLIOGRAPHY_SPOT, listing.search)
+    if LEDGER_SPOT in html:
+        # The ledger repeats every page's claims: keep it out of search.
+        page.meta["search"] = {"exclude": True}
+        full, search = full.replace(LEDGER_SPOT, ledger_html(build.report, build.links, here, build.grades)), ""
+    build.content[page.file.src_uri] = fill_placeholders(full, rendered)
+    return fill_placeholders(search, rendered, search_view=True)
 
 
 @event_priority(-100)  # after every plugin's, the search indexer's included

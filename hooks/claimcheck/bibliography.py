@@ -73,6 +73,10 @@ class Bibliography:
     problems: list[Problem]
     digest: str = ""
     cache_key: str = ""
+    stored_formatted: int = 0  # entries already formatted in the cached copy
+
+    def formatted(self) -> int:
+        return sum(1 for entry in self.entries.values() if entry._html is not None)
 
     def get(self, key: str) -> Entry | None:
         return self.entries.get(key)
@@ -239,14 +243,17 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
         bibliography = parse_bibliography(text, shown)
         cache.save("bibliography", key, bibliography)
     bibliography.cache_key = key
+    bibliography.stored_formatted = bibliography.formatted()
     _CACHE[str(path)] = (signature, bibliography)
     return bibliography
 
 
 def store_formatted(bibliography: Bibliography) -> None:
     """Keep the references formatted during a build for the next cold build."""
-    if bibliography.cache_key:
+    formatted = bibliography.formatted()
+    if bibliography.cache_key and formatted > bibliography.stored_formatted:
         cache.save("bibliography", bibliography.cache_key, bibliography)
+        bibliography.stored_formatted = formatted
 
 
 # --------------------------------------------------------------------------- formatting

@@ -5,10 +5,13 @@ Markers are swapped into the Markdown as inert placeholder words (so Markdown
 never reads a formatted reference as Markdown) and the placeholders become HTML
 after conversion. Every string from the bibliography or a page is escaped.
 
-Each marker and References list also has a *search view*: the same visible
-text with no markup, which is all a search indexer keeps of it. Handing the
-indexer that view (and readers the full HTML) saves it parsing the tooltips
-and back-links it would drop anyway, the largest cost citations add to a build.
+Each marker also has a *search view*: the same visible text with no markup,
+which is all a search indexer keeps of it. Handing the indexer that view (and
+readers the full HTML) saves it parsing tooltips it would drop anyway, the
+largest cost citations add to a build. A page's References are left out of its
+search view: every reference title says "depression", and search results
+flooded with References sections would bury the pages' own text. Sources are
+found through the site bibliography, whose search view lists each one once.
 """
 
 from __future__ import annotations
@@ -73,14 +76,14 @@ def evidence_note(entry: Entry) -> str:
 
 
 @dataclass(frozen=True)
-class Marker:
-    """A citation marker: the HTML readers get, and its visible text alone for search."""
+class Markup:
+    """HTML for readers, and what a search indexer should get in its place."""
 
     html: str
-    text: str
+    search: str
 
 
-def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str) -> Marker:
+def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str) -> Markup:
     parts, words = [], []
     for position, citation in enumerate(group.citations, start=1):
         entry = bibliography.get(citation.key)
@@ -105,13 +108,13 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
     separator = "; " if style == "author-year" else ", "
     body, text = separator.join(parts), separator.join(words)
     if group.narrative and style == "author-year":
-        return Marker(f'<span class="citation citation-narrative" id="{group_anchor(index)}">{body}</span>', text)
+        return Markup(f'<span class="citation citation-narrative" id="{group_anchor(index)}">{body}</span>', text)
     if group.narrative:
         entry = bibliography.get(group.citations[0].key)
         name = html.escape(author_year(entry).rpartition(", ")[0]) if entry else ""
-        return Marker(f'<span class="citation citation-narrative" id="{group_anchor(index)}">{name} [{body}]</span>', f"{name} [{text}]")
+        return Markup(f'<span class="citation citation-narrative" id="{group_anchor(index)}">{name} [{body}]</span>', f"{name} [{text}]")
     opening, closing = ("[", "]") if style == "numeric" else ("(", ")")
-    return Marker(f'<span class="citation" id="{group_anchor(index)}">{opening}{body}{closing}</span>', f"{opening}{text}{closing}")
+    return Markup(f'<span class="citation" id="{group_anchor(index)}">{opening}{body}{closing}</span>', f"{opening}{text}{closing}")
 
 
 def _text_of(markup: str) -> str:
@@ -119,9 +122,9 @@ def _text_of(markup: str) -> str:
     return re.sub(r"<[^>]*>", "", markup)
 
 
-def references_html(page: PageCitations, bibliography: Bibliography) -> Marker:
-    """The page's References list, in citation order, with back-links."""
-    items, words = [], []
+def references_html(page: PageCitations, bibliography: Bibliography) -> str:
+    """The page's References list, in citation order, with back-links (not searched)."""
+    items = []
     for key, number in page.numbers.items():
         entry = bibliography.get(key)
         if entry is None:
@@ -130,20 +133,15 @@ def references_html(page: PageCitations, bibliography: Bibliography) -> Marker:
             f'<a href="#{anchor}" class="cite-back" aria-label="Back to citation {n} of reference {number}">↩{n if len(page.anchors[key]) > 1 else ""}</a>'
             for n, anchor in enumerate(page.anchors[key], start=1)
         )
-        reference, badge = reference_html(entry), evidence_badge(entry)
-        items.append(
-            f'<li id="ref-{number}" value="{number}"><span class="reference-text">{reference}</span>{badge}'
-            f' <span class="cite-backs" data-search-exclude>{backs}</span></li>'
-        )
-        words.append(f"<li>{_text_of(reference + badge)} </li>")
-    return Marker('<ol class="references">\n' + "\n".join(items) + "\n</ol>", "<ol>\n" + "\n".join(words) + "\n</ol>")
+        items.append(f'<li id="ref-{number}" value="{number}"><span class="reference-text">{reference_html(entry)}</span>{evidence_badge(entry)} <span class="cite-backs">{backs}</span></li>')
+    return '<ol class="references">\n' + "\n".join(items) + "\n</ol>"
 
 
 @dataclass
 class RenderedPage:
     markdown: str
-    markers: dict[str, Marker]
-    references: Marker | None
+    markers: dict[str, Markup]
+    references: str
 
 
 def render_markdown(markdown: str, bibliography: Bibliography, style: str = "numeric", scanned: PageReport | None = None) -> RenderedPage:
@@ -159,7 +157,7 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
     else:
         groups = find_citations(parse_document(source).prose)
     page = PageCitations.of(groups, bibliography)
-    markers: dict[str, Marker] = {}
+    markers: dict[str, Markup] = {}
     pieces: list[str] = []
     last = 0
     for index, group in enumerate(groups, start=1):
@@ -170,25 +168,29 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
         last = group.end
     pieces.append(source[last:])
     text = "".join(pieces)
-    references = None
+    references = ""
     if page.numbers:
         text = text.rstrip("\n") + f"\n\n## References {{#references}}\n\n{REFERENCES_PLACEHOLDER}\n"
         references = references_html(page, bibliography)
     return RenderedPage(text, markers, references)
 
 
+REFERENCES_SECTION = re.compile(rf'<h2 id="references"[^>]*>.*?</h2>\s*<p>{REFERENCES_PLACEHOLDER}</p>', re.S)
+
+
 def fill_placeholders(content: str, rendered: RenderedPage, search_view: bool = False) -> str:
     """Put the HTML (or, for a search indexer, the search view) in place of
     the placeholders, after Markdown conversion."""
-    if rendered.references is not None:
-        references = rendered.references.text if search_view else rendered.references.html
-        content = content.replace(f"<p>{REFERENCES_PLACEHOLDER}</p>", references)
+    if rendered.references:
+        if search_view:
+            content = REFERENCES_SECTION.sub("", content, count=1)
+        content = content.replace(f"<p>{REFERENCES_PLACEHOLDER}</p>", rendered.references)
 
     def marker(match: re.Match[str]) -> str:
         found = rendered.markers.get(match.group(0))
         if found is None:
             return html.escape(match.group(0))
-        return found.text if search_view else found.html
+        return found.search if search_view else found.html
 
     return PLACEHOLDER_PATTERN.sub(marker, content)
 
@@ -214,11 +216,13 @@ def relative_url(from_url: str, to_url: str) -> str:
     return target
 
 
-def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str) -> str:
-    """Every cited entry, alphabetically, with links back to where it is cited."""
+def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str) -> Markup:
+    """Every cited entry, alphabetically, with links back to where it is cited
+    (searched without those links: they repeat the pages' titles)."""
     cited = report.cited_keys()
     bibliography = report.bibliography
     entries = sorted((bibliography.get(k) for k in cited if bibliography.get(k) is not None), key=lambda e: author_year(e).lower())
+    hrefs = {path: html.escape(relative_url(here, link.url)) for path, link in links.items()}
     items = []
     for entry in entries:
         places: dict[str, list[int]] = {}
@@ -229,14 +233,17 @@ def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str)
             link = links.get(path)
             if link is None:
                 continue
-            href = relative_url(here, link.url)
-            anchors = " ".join(f'<a href="{html.escape(href)}#{group_anchor(i)}">{n}</a>' for n, i in enumerate(indexes, start=1))
-            backs.append(f'<li><a href="{html.escape(href)}">{html.escape(link.title)}</a>: {anchors}</li>')
+            href = hrefs[path]
+            anchors = " ".join(f'<a href="{href}#{group_anchor(i)}">{n}</a>' for n, i in enumerate(indexes, start=1))
+            backs.append(f'<li><a href="{href}">{html.escape(link.title)}</a>: {anchors}</li>')
         items.append(
             f'<li id="bib-{slug(entry.key)}"><span class="reference-text">{reference_html(entry)}</span>{evidence_badge(entry)}'
             f'<ul class="cited-on" aria-label="Cited on">{"".join(backs)}</ul></li>'
         )
-    return f'<p>{len(entries)} sources are cited in this guide.</p>\n<ul class="site-bibliography">\n' + "\n".join(items) + "\n</ul>"
+    count = f"<p>{len(entries)} sources are cited in this guide.</p>\n"
+    listing = count + '<ul class="site-bibliography">\n' + "\n".join(items) + "\n</ul>"
+    searched = count + "<ul>\n" + "\n".join(f"<li>{_text_of(reference_html(e) + evidence_badge(e))}</li>" for e in entries) + "\n</ul>"
+    return Markup(listing, searched)
 
 
 STATUS_LABELS = {

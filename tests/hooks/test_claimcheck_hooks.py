@@ -35,12 +35,15 @@ def test_basic_site_builds_strict_with_markers_tooltips_and_references(build_fix
     assert "editor@example.org" in html and "<code>[@notacitation]</code>" in html
     # review dates from front matter
     assert "Last reviewed: <time datetime=\"2026-01-10\">" in html and "2029-01-10" in html
-    # search indexes the markers' visible text and the References, not tooltips or back-links
+    # search indexes the markers' visible text, not tooltips or References; sources
+    # are found once each, on the bibliography page; the ledger is not searched
     index = json.loads((site / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     sections = {doc["location"]: doc["text"] for doc in index["docs"]}
     assert "have TRD [1]. That is roughly 2.8 million people [1, p. 4].</p>" in sections[""]
-    assert "Zhdanava" not in sections[""] and "↩" not in sections["#references"]
-    assert sections["#references"].startswith("<ol> <li>Maryia Zhdanava and Dominic Pilon. The prevalence of TRD")
+    assert set(sections) == {"", "other/", "bibliography/"}
+    assert "Zhdanava" not in sections[""] and sections["bibliography/"].count("Zhdanava") == 1
+    assert "<li>Maryia Zhdanava and Dominic Pilon. The prevalence of TRD in the United States" in sections["bibliography/"]
+    assert "Home" not in sections["bibliography/"]  # the "cited on" links are not searched
 
 
 def test_site_bibliography_links_back_to_every_citing_place(build_fixture):
