@@ -11,13 +11,12 @@ covers — a sentence of a paragraph, a whole list item, or a table row.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 ADMONITION = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===)[ \t]")
@@ -48,8 +47,17 @@ SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]*_]*\s+(?=[A-Z0-9\"“‘'(\[*_<]
 CITATION_START = re.compile(r"\[(?:[^\[\]@\n]{0,40}?)?@[\w{]")
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-#: Lists nest deeper than commonmark's default limit of 20 tokens (about 9 levels) on real pages.
-_PARSER = MarkdownIt("commonmark", {"maxNesting": 100}).enable("table").use(footnote_plugin)
+
+
+@functools.cache
+def _markdown_parser() -> Any:
+    """markdown-it, imported on first use: a build whose pages all come from the
+    cache never parses Markdown. Lists nest deeper than commonmark's default
+    limit of 20 tokens (about 9 levels) on real pages."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    return MarkdownIt("commonmark", {"maxNesting": 100}).enable("table").use(footnote_plugin)
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,7 @@ def _blocks(view: str) -> list[tuple[str, int, int, int]]:
     """(kind, first line, end line, unit id) for every block of prose."""
     blocks: list[tuple[str, int, int, int]] = []
     containers: list[tuple[str, int]] = []
-    tokens = _PARSER.parse(view)
+    tokens = _markdown_parser().parse(view)
     for index, token in enumerate(tokens):
         if token.type in ("list_item_open", "tr_open"):
             containers.append(("item" if token.type == "list_item_open" else "row", index))

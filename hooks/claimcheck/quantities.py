@@ -10,6 +10,7 @@ matching time stays linear in the length of the text.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -155,8 +156,7 @@ RATIO = r"(?:adjusted\s)?(?:odds|hazard|risk|rate|incidence\srate)\sratio|relati
 START = r"(?<![\w.,/\-–@#:])"
 END = r"(?![\w]|-[A-Za-z]|\.\d|,\d{3})"
 
-CLAIM_PATTERN = re.compile(
-    rf"""
+CLAIM_SYNTAX = rf"""
     (?P<symbol>[≥≤><~≈]\s?)?
     (?:
         {START}between\s(?P<btw_lo>{NUM})\s?(?:%|per\s?cent|percent)?\sand\s(?P<btw_hi>{NUM}){PERCENT}
@@ -179,9 +179,14 @@ CLAIM_PATTERN = re.compile(
         (?P<dated_gap>[^.;\n]{{0,40}}?)\bin\s(?P<year>1[89]\d\d|20\d\d)\b
     )
     {END}
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
+    """
+
+
+@functools.cache
+def _claim_pattern() -> re.Pattern[str]:
+    """The statistic grammar, compiled on first use (it takes milliseconds, and
+    a build whose pages all come from the cache never needs it)."""
+    return re.compile(CLAIM_SYNTAX, re.VERBOSE | re.IGNORECASE)
 
 HEDGE_BEFORE = re.compile(
     r"(?:\b(?:about|approximately|approx\.|roughly|around|some|an\s+estimated|estimated|"
@@ -370,7 +375,7 @@ def find_quantities(text: str, options: frozenset[str] = frozenset()) -> list[St
     """Every statistic written in `text`, in order. `options` may enable
     "durations" and "dated_events"."""
     found: list[Statistic] = []
-    for m in CLAIM_PATTERN.finditer(text):
+    for m in _claim_pattern().finditer(text):
         stat = _statistic(m, text, options)
         if stat is not None:
             found.append(stat)

@@ -138,3 +138,27 @@ def test_a_template_without_the_safety_notes_fails_the_build(build_fixture):
     site, result = build_fixture("basic", drop_notes)
     assert result.returncode == 1
     assert "index.md:1: page-error: «class=\"crisis-help\"» built page lacks the crisis-help notice" in result.stderr
+
+
+@pytest.mark.parametrize("page_text, fails", [("", False), ("As many as 70% experience relief.\n", True)])
+def test_a_build_leaves_garbage_collection_as_it_found_it(build_fixture, tmp_path, page_text, fails):
+    """The hooks pause and freeze garbage collection while they load the checked
+    pages; a build in this process, passing or failing, must undo both."""
+    import gc
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    def add(site):
+        (site / "docs" / "added.md").write_text("---\nreviewed: 2026-01-10\n---\n\n# Added\n\n" + page_text, encoding="utf-8")
+
+    site, _ = build_fixture("basic", add, strict=False)
+    config = load_config(str(site / "mkdocs.yml"), site_dir=str(tmp_path / "in-process"), strict=True)
+    if fails:
+        with pytest.raises(Abort):
+            build(config)
+    else:
+        build(config)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert (tmp_path / "in-process" / "added" / "index.html").exists()
