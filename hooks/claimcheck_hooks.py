@@ -141,10 +141,10 @@ def on_page_markdown(markdown, page, config, files):
     reviewed = page.meta.get("reviewed")
     if isinstance(reviewed, datetime.date) and "next_review" not in page.meta:
         page.meta["next_review"] = next_review(reviewed)
-    for marker, token in GENERATED.items():
-        markdown = markdown.replace(marker, f"\n\n{token}\n\n")
     rendered = render_markdown(markdown, build.report.bibliography, build.settings.citation_style, build.scanned.get(page.file.src_uri))
     build.rendered[page.file.src_uri] = rendered
+    for marker, token in GENERATED.items():
+        rendered.markdown = rendered.markdown.replace(marker, f"\n\n{token}\n\n")
     return rendered.markdown
 
 

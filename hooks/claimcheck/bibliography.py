@@ -314,9 +314,9 @@ def _format(entry: Entry) -> None:
     clean.key = entry.key
     try:
         text = next(iter(_STYLE.format_entries([clean]))).text
-        entry._html, entry._text = text.render(_BACKEND), text.render(_TEXT)
+        entry._html, entry._text = text.render(_BACKEND), " ".join(text.render(_TEXT).split())
     except Exception:  # pybtex can fail on odd entries; fall back to the title
-        entry._text = Text.from_latex(entry.fields.get("title", entry.key)).render(_TEXT)
+        entry._text = " ".join(Text.from_latex(entry.fields.get("title", entry.key)).render(_TEXT).split())
         entry._html = html.escape(entry._text)
 
 
@@ -331,7 +331,7 @@ def reference_text(entry: Entry) -> str:
     """The full formatted reference as plain text (for tooltips; escape before use)."""
     if entry._text is None:
         _format(entry)
-    return " ".join(entry._text.split())
+    return entry._text
 
 
 def author_year(entry: Entry) -> str:

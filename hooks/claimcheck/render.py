@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .bibliography import Bibliography, Entry, author_year, reference_html, reference_text
 from .check import PageReport, SiteReport
@@ -151,9 +151,10 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
     that file minus its front matter (as MkDocs passes it), its citations are
     reused rather than parsed again."""
     source = normalise(markdown)
+    shift = 0
     if scanned is not None and scanned.document.source.endswith(source):
         shift = len(scanned.document.source) - len(source)
-        groups = [replace(g, start=g.start - shift, end=g.end - shift) for g in scanned.groups if g.start >= shift]
+        groups = [g for g in scanned.groups if g.start >= shift]
     else:
         groups = find_citations(parse_document(source).prose)
     page = PageCitations.of(groups, bibliography)
@@ -163,9 +164,9 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
     for index, group in enumerate(groups, start=1):
         token = PLACEHOLDER.format(index)
         markers[token] = _marker(group, index, page, bibliography, style)
-        pieces.append(source[last:group.start])
+        pieces.append(source[last:group.start - shift])
         pieces.append(token)
-        last = group.end
+        last = group.end - shift
     pieces.append(source[last:])
     text = "".join(pieces)
     references = ""

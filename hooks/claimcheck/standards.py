@@ -139,20 +139,26 @@ def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOU
     """Old sources where a newer one records the same finding, and treatment
     benefits resting only on case series or expert opinion."""
     bibliography, problems = site.bibliography, []
+    years: dict[str, int | None] = {}
+
+    def year_of(key: str) -> int | None:
+        if key not in years:
+            years[key] = _year(bibliography.get(key).fields)
+        return years[key]
+
     newest: dict[str, tuple[int, str]] = {}
     for finding_id, findings in bibliography.findings_by_id().items():
-        dated = [(_year(bibliography.get(f.key).fields) or 0, f.key) for f in findings]
-        newest[finding_id] = max(dated)
+        newest[finding_id] = max((year_of(f.key) or 0, f.key) for f in findings)
     for page in site.pages:
         for claim in page.claims:
             if claim.status != SUPPORTED or claim.finding is None:
                 continue
             entries = [bibliography.get(key) for key in claim.citations if bibliography.get(key) is not None]
-            years = [y for y in (_year(e.fields) for e in entries) if y]
+            cited = [y for y in (year_of(e.key) for e in entries) if y]
             year, key = newest.get(claim.finding.id, (0, ""))
-            if years and max(years) < today.year - max_age and year > max(years):
+            if cited and max(cited) < today.year - max_age and year > max(cited):
                 problems.append(Problem(claim.file, claim.line, "old-source", claim.text,
-                                        f"cited only to sources from {max(years)} or earlier; {key} ({year}) records `{claim.finding.id}` too: cite the newer source or say why the older one is used"))
+                                        f"cited only to sources from {max(cited)} or earlier; {key} ({year}) records `{claim.finding.id}` too: cite the newer source or say why the older one is used"))
             if page.document.meta.get("type") == "treatment" and _section(page.document, claim.line).lower() == "benefits":
                 kinds = {e.evidence for e in entries}
                 if kinds and kinds <= set(WEAK_EVIDENCE):
