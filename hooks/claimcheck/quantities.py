@@ -157,6 +157,7 @@ START = r"(?<![\w.,/\-–@#:])"
 END = r"(?![\w]|-[A-Za-z]|\.\d|,\d{3})"
 
 CLAIM_SYNTAX = rf"""
+    (?=[\d≥≤><~≈$€£]|(?<!\w)\w)  # every form starts at a digit, a sign or a word's start: skip the rest fast
     (?P<symbol>[≥≤><~≈]\s?)?
     (?:
         {START}between\s(?P<btw_lo>{NUM})\s?(?:%|per\s?cent|percent)?\sand\s(?P<btw_hi>{NUM}){PERCENT}
