@@ -52,12 +52,16 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 @functools.cache
 def _markdown_parser() -> Any:
     """markdown-it, imported on first use: a build whose pages all come from the
-    cache never parses Markdown. Lists nest deeper than commonmark's default
-    limit of 20 tokens (about 9 levels) on real pages."""
+    cache never parses Markdown. Only blocks are read (where each paragraph,
+    item, row and heading lies), so inline parsing is off, and with it the
+    footnote rule that would move definitions (and drop unreferenced ones)
+    to the end. Lists nest deeper than commonmark's default limit of 20
+    tokens (about 9 levels) on real pages."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    return MarkdownIt("commonmark", {"maxNesting": 100}).enable("table").use(footnote_plugin)
+    parser = MarkdownIt("commonmark", {"maxNesting": 100}).enable("table").use(footnote_plugin)
+    return parser.disable(["inline", "footnote_tail"])
 
 
 @dataclass(frozen=True)
