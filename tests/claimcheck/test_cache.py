@@ -47,3 +47,25 @@ def test_cache_can_be_turned_off(tmp_path, monkeypatch):
     page.write_text("Text.\n", encoding="utf-8")
     pages.check_files([(page, "p.md")], parse_bibliography(BIB, "refs.bib"))
     assert not (tmp_path / "cache").exists()
+
+
+def test_entries_unused_for_a_month_are_pruned_and_used_ones_kept(tmp_path, monkeypatch):
+    import os
+    import pickle
+    import time
+
+    from claimcheck import cache
+
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "page"
+    folder.mkdir(parents=True)
+    long_ago = time.time() - 40 * cache.DAY
+    for name in ("stale", "used"):
+        (folder / name).write_bytes(pickle.dumps(name))
+        os.utime(folder / name, (long_ago, long_ago))
+    cache.save("bibliography", "b", 1)  # pruning is per kind: pages untouched
+    assert sorted(os.listdir(folder)) == ["stale", "used"]
+    assert cache.load("page", "used") == "used"
+    cache.save("page", "new", "new")
+    assert sorted(os.listdir(folder)) == ["new", "used"]
+    assert cache.load("page", "new") == "new" and cache.load("page", "stale") is None
