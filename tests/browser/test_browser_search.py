@@ -38,3 +38,12 @@ def test_search_finds_the_relevant_pages(open_page, site, ui, query):
     )
     if query == "ketamine":
         assert QUERIES["ketamine"].search(text), f"first result for ketamine, {first}, never says ketamine"
+
+
+def test_a_source_is_found_once_on_the_bibliography_page_not_on_every_citing_page(open_page, site, ui):
+    """Reference lists are left out of the index (every title says "depression");
+    the bibliography lists each source once, and search finds it there."""
+    page = open_page("desktop", "")
+    found = [site.path_of(href) for href in ui.search(page, "Zhdanava")]
+    assert found, "search for an author of a cited source found nothing"
+    assert set(found) == {"bibliography/"}, found
