@@ -52,7 +52,7 @@ class _Build:
         self.report: SiteReport | None = None
         self.links: dict[str, PageLink] = {}
         self.rendered: dict[str, RenderedPage] = {}
-        self.content: dict[str, str] = {}
+        self.content: dict[str, tuple[str, str]] = {}  # page -> (search view given, full HTML)
         self.grades: dict[str, float] = {}
         self.scanned: dict[str, PageReport] = {}
 
@@ -162,15 +162,19 @@ def on_page_content(html, page, config, files):
         # The ledger repeats every page's claims: keep it out of search.
         page.meta["search"] = {"exclude": True}
         full, search = full.replace(LEDGER_SPOT, ledger_html(build.report, build.links, here, build.grades)), ""
-    build.content[page.file.src_uri] = fill_placeholders(full, rendered)
-    return fill_placeholders(search, rendered, search_view=True)
+    search = fill_placeholders(search, rendered, search_view=True)
+    build.content[page.file.src_uri] = (search, fill_placeholders(full, rendered))
+    return search
 
 
 @event_priority(-100)  # after every plugin's, the search indexer's included
 def on_page_context(context, page, config, nav):
-    content = build.content.pop(page.file.src_uri, None)
-    if content is not None:
-        page.content = content
+    given, full = build.content.pop(page.file.src_uri, (None, None))
+    if full is not None and page.content == given:
+        page.content = full
+    elif full is not None:
+        log.warning(f"{page.file.src_uri}: a plugin changed the page after claimcheck rendered it; "
+                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)")
     return context
 
 

@@ -162,3 +162,26 @@ def test_a_build_leaves_garbage_collection_as_it_found_it(build_fixture, tmp_pat
         build(config)
     assert gc.isenabled() and gc.get_freeze_count() == 0
     assert (tmp_path / "in-process" / "added" / "index.html").exists()
+
+
+def test_a_later_plugin_changing_the_page_keeps_its_change_and_is_reported(build_fixture):
+    """The hooks hand the search indexer a markup-free view and put the full
+    HTML back afterwards; a plugin that changes the page in between must not
+    lose its change silently."""
+
+    def add_late_plugin(site):
+        (site / "late.py").write_text(
+            "from mkdocs.plugins import event_priority\n\n\n"
+            "@event_priority(-200)\n"
+            "def on_page_content(html, page, config, files):\n"
+            "    return html + '<p>ADDED-LATE</p>'\n",
+            encoding="utf-8",
+        )
+        config = site / "mkdocs.yml"
+        config.write_text(config.read_text().replace("hooks:\n", "hooks:\n  - late.py\n"))
+
+    site, result = build_fixture("basic", add_late_plugin, strict=False)
+    assert result.returncode == 0, result.stderr
+    html = (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "ADDED-LATE" in html
+    assert "index.md: a plugin changed the page after claimcheck rendered it" in result.stderr
