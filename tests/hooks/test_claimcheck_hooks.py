@@ -185,3 +185,24 @@ def test_a_later_plugin_changing_the_page_keeps_its_change_and_is_reported(build
     html = (site / "site" / "index.html").read_text(encoding="utf-8")
     assert "ADDED-LATE" in html
     assert "index.md: a plugin changed the page after claimcheck rendered it" in result.stderr
+
+
+@pytest.mark.parametrize("command, frozen_after", [("serve", False), ("build", True)])
+def test_checked_pages_stay_frozen_only_when_the_process_ends_with_the_build(build_fixture, tmp_path, command, frozen_after):
+    """`mkdocs serve` goes on building: it gets its objects back for collection.
+    A one-shot `mkdocs build` exits next, and leaving them frozen spares the
+    collection at exit from scanning them."""
+    import gc
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site, _ = build_fixture("basic")
+    config = load_config(str(site / "mkdocs.yml"), site_dir=str(tmp_path / "in-process"))
+    config.plugins.on_startup(command=command, dirty=False)
+    try:
+        build(config)
+        assert (gc.get_freeze_count() > 0) == frozen_after
+    finally:
+        gc.unfreeze()
+        config.plugins.on_startup(command="serve", dirty=False)  # back to the default for later tests
