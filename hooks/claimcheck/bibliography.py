@@ -1,7 +1,7 @@
 """references.bib → `Bibliography`: entries, the findings they record, and problems.
 
 pybtex does the BibTeX parsing (macros, `#` concatenation, crossref) and, in
-`reference_html`, the formatting. This module adds what pybtex does not know:
+`formatting`, the formatting. This module adds what pybtex does not know:
 source line numbers, the project's required fields, the `findings` and
 `evidence` fields, and a cache so `mkdocs serve` re-parses only a changed file.
 """
@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import html
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pybtex.errors
-from pybtex.backends.html import Backend
-from pybtex.backends.plaintext import Backend as TextBackend
-from pybtex.database import Entry as PybtexEntry
-from pybtex.database.input.bibtex import Parser
-from pybtex.richtext import Text
-from pybtex.style.formatting.unsrt import Style
-from pybtex.style.template import field as template_field
-from pybtex.style.template import href, join, optional, sentence
+from typing import TYPE_CHECKING, Any
 
 from . import cache
 from .cache import cache_key
 from .problems import Problem
 from .quantities import Quantity, parse_value
+
+if TYPE_CHECKING:
+    from pybtex.database import Entry as PybtexEntry
 
 EVIDENCE_TYPES = ("meta-analysis", "rct", "cohort", "case-series", "guideline", "review", "expert")
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "publisher", "institution", "organization", "school", "howpublished", "url")
@@ -60,10 +54,24 @@ class Entry:
     fields: dict[str, str]
     findings: tuple[Finding, ...]
     evidence: str | None
-    source: PybtexEntry = field(repr=False)
+    _source: Any = field(repr=False)  # pybtex's entry, or its pickle until first needed
     _html: str | None = field(default=None, repr=False)
     _label: str | None = field(default=None, repr=False)
     _text: str | None = field(default=None, repr=False)
+
+    @property
+    def source(self) -> PybtexEntry:
+        """pybtex's entry (names, for formatting). Cached copies keep it pickled,
+        so loading a bibliography needs no pybtex until a reference is formatted."""
+        if isinstance(self._source, bytes):
+            self._source = pickle.loads(self._source)
+        return self._source
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if not isinstance(state["_source"], bytes):
+            state["_source"] = pickle.dumps(state["_source"], protocol=pickle.HIGHEST_PROTOCOL)
+        return state
 
 
 @dataclass
@@ -76,7 +84,8 @@ class Bibliography:
     stored_formatted: int = 0  # entries already formatted in the cached copy
 
     def formatted(self) -> int:
-        return sum(1 for entry in self.entries.values() if entry._html is not None)
+        """How many references and labels have been formatted (and are worth caching)."""
+        return sum((entry._html is not None) + (entry._label is not None) for entry in self.entries.values())
 
     def get(self, key: str) -> Entry | None:
         return self.entries.get(key)
@@ -145,6 +154,9 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
         for offset in offsets[1:]:
             first = _line_of(offsets[0])
             problems.append(Problem(path, _line_of(offset), "bib-error", key, f"duplicate key (keys are case-insensitive; first defined on line {first}): rename or remove one entry"))
+    import pybtex.errors
+    from pybtex.database.input.bibtex import Parser
+
     with pybtex.errors.capture() as errors:
         try:
             data = Parser().parse_string(text)
@@ -256,68 +268,10 @@ def store_formatted(bibliography: Bibliography) -> None:
         bibliography.stored_formatted = formatted
 
 
-# --------------------------------------------------------------------------- formatting
-
-
-class ReferenceStyle(Style):
-    """pybtex's unsrt style, keeping titles' case as written (the dossier does not
-    brace-protect proper nouns) and linking PMIDs from our `pmid` field."""
-
-    def format_title(self, e, which_field, as_sentence=True):
-        title = template_field(which_field)
-        return sentence[title] if as_sentence else title
-
-    def format_web_refs(self, e):
-        url = template_field("url", raw=True)
-        pmid = template_field("pmid", raw=True)
-        doi = template_field("doi", raw=True)
-        return sentence[
-            optional[href(url)[url]],
-            optional[href(join["https://pubmed.ncbi.nlm.nih.gov/", pmid, "/"])[join["PMID: ", pmid]]],
-            optional[href(join["https://doi.org/", doi])[join["doi:", doi]]],
-        ]
-
-
-class SafeHtmlBackend(Backend):
-    """pybtex's HTML backend, but link targets are escaped and only http(s)."""
-
-    @staticmethod
-    def format_href(url, text, external=False):
-        if not text:
-            return ""
-        if not re.match(r"^https?://", url, re.IGNORECASE):
-            return text
-        return f'<a href="{html.escape(url, quote=True)}" rel="noopener">{text}</a>'
-
-
-_STYLE = ReferenceStyle()
-_BACKEND = SafeHtmlBackend()
-_TEXT = TextBackend()  # render() with an instance: render_as() looks the plugin up every call
-PUBLISHED_FIELDS = {"findings", "evidence", "verified", "note", "abstract", "keywords", "file"}
-
-
 def _format(entry: Entry) -> None:
-    """Format an entry once with pybtex, keeping its HTML and plain-text forms."""
-    clean = PybtexEntry(entry.source.type, persons=entry.source.persons)
-    for name, value in entry.fields.items():
-        if name in PUBLISHED_FIELDS or name == "crossref":
-            continue
-        if name == "url" and not re.match(r"^https?://[^\s\"'<>]+$", str(value), re.IGNORECASE):
-            continue
-        if name == "doi" and not DOI.match(str(value).strip()):
-            continue
-        if name == "pmid" and not str(value).strip().isdigit():
-            continue
-        if name == "url" and "doi" in entry.fields and str(value).lower().endswith(entry.fields["doi"].lower()):
-            continue
-        clean.fields[name] = value
-    clean.key = entry.key
-    try:
-        text = next(iter(_STYLE.format_entries([clean]))).text
-        entry._html, entry._text = text.render(_BACKEND), " ".join(text.render(_TEXT).split())
-    except Exception:  # pybtex can fail on odd entries; fall back to the title
-        entry._text = " ".join(Text.from_latex(entry.fields.get("title", entry.key)).render(_TEXT).split())
-        entry._html = html.escape(entry._text)
+    from .formatting import format_reference  # pybtex's styles load on first use
+
+    entry._html, entry._text = format_reference(entry)
 
 
 def reference_html(entry: Entry) -> str:
@@ -337,20 +291,8 @@ def reference_text(entry: Entry) -> str:
 def author_year(entry: Entry) -> str:
     """An author-year label: "Fekadu et al., 2018"."""
     if entry._label is None:
-        entry._label = _author_year(entry)
+        from .formatting import author_year_label
+
+        entry._label = author_year_label(entry)
     return entry._label
 
-
-def _author_year(entry: Entry) -> str:
-    persons = entry.source.persons.get("author") or entry.source.persons.get("editor") or []
-    names = [Text.from_latex(" ".join(p.last_names)).render(_TEXT) for p in persons]
-    if not names:
-        who = Text.from_latex(entry.fields.get("organization", entry.fields.get("institution", entry.key))).render(_TEXT)
-    elif len(names) == 1:
-        who = names[0]
-    elif len(names) == 2:
-        who = f"{names[0]} and {names[1]}"
-    else:
-        who = f"{names[0]} et al."
-    year = entry.fields.get("year") or entry.fields.get("date", "")[:4] or "n.d."
-    return html.escape(f"{who}, {year}".replace("{", "").replace("}", ""))
