@@ -69,3 +69,26 @@ def test_entries_unused_for_a_month_are_pruned_and_used_ones_kept(tmp_path, monk
     cache.save("page", "new", "new")
     assert sorted(os.listdir(folder)) == ["new", "used"]
     assert cache.load("page", "new") == "new" and cache.load("page", "stale") is None
+
+
+def test_after_an_edit_only_changed_entries_are_formatted_again(tmp_path, monkeypatch):
+    import claimcheck.bibliography as module
+    import claimcheck.formatting as formatting
+
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "refs.bib"
+    second = BIB.replace("{a,", "{b,").replace("title={T}", "title={Second}")
+    path.write_text(BIB + second, encoding="utf-8")
+    bib = load_bibliography(path)
+    first_html = {key: reference_html(entry) for key, entry in bib.entries.items()}
+    store_formatted(bib)
+
+    formatted = []
+    real = formatting.format_reference
+    monkeypatch.setattr(formatting, "format_reference", lambda entry: formatted.append(entry.key) or real(entry))
+    module._CACHE.clear()
+    path.write_text(BIB + second.replace("title={Second}", "title={Second, corrected}"), encoding="utf-8")
+    edited = load_bibliography(path)
+    assert reference_html(edited.get("a")) == first_html["a"]
+    assert "Second, corrected" in reference_html(edited.get("b"))
+    assert formatted == ["b"]
