@@ -9,6 +9,7 @@ and `@{any key}` takes anything up to the closing brace.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 
@@ -59,20 +60,18 @@ def _bracket(body: str) -> tuple[Citation, ...] | None:
 def find_citations(prose: str, start: int = 0, end: int | None = None) -> list[CitationGroup]:
     """Every citation group in `prose[start:end]`, in order of position."""
     end = len(prose) if end is None else end
-    groups: list[CitationGroup] = []
-    taken: list[tuple[int, int]] = []
+    brackets: list[CitationGroup] = []
     for m in BRACKET.finditer(prose, start, end):
         citations = _bracket(m.group("body"))
         if citations:
-            groups.append(CitationGroup(m.start(), m.end(), citations))
-            taken.append((m.start(), m.end()))
+            brackets.append(CitationGroup(m.start(), m.end(), citations))
+    narratives: list[CitationGroup] = []
     index = 0
     for m in NARRATIVE.finditer(prose, start, end):
-        while index < len(taken) and taken[index][1] <= m.start():
+        while index < len(brackets) and brackets[index].end <= m.start():
             index += 1
-        if index < len(taken) and taken[index][0] <= m.start() < taken[index][1]:
+        if index < len(brackets) and brackets[index].start <= m.start():
             continue
         key = m.group("braced") or m.group("key")
-        groups.append(CitationGroup(m.start(), m.end(), (Citation(key),), narrative=True))
-    groups.sort(key=lambda g: g.start)
-    return groups
+        narratives.append(CitationGroup(m.start(), m.end(), (Citation(key),), narrative=True))
+    return list(heapq.merge(brackets, narratives, key=lambda g: g.start))  # both in order: linear
