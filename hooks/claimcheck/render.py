@@ -176,7 +176,8 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
     return RenderedPage(text, markers, references)
 
 
-REFERENCES_SECTION = re.compile(rf'<h2 id="references"[^>]*>.*?</h2>\s*<p>{REFERENCES_PLACEHOLDER}</p>', re.S)
+# The heading this module appends (an editor's own "References" heading makes it "references_1").
+REFERENCES_SECTION = re.compile(rf'<h2 id="references(?:_\d+)?"[^>]*>(?:(?!</h2>).)*</h2>\s*<p>{REFERENCES_PLACEHOLDER}</p>', re.S)
 
 
 def fill_placeholders(content: str, rendered: RenderedPage, search_view: bool = False) -> str:
