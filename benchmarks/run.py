@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py --quick      # small site, one round: a sanity run
     .venv/bin/python benchmarks/run.py --scaling    # also pages 50/200/800 and entries 100/1,000/10,000
     .venv/bin/python benchmarks/run.py --only-scaling --rounds 3
+    .venv/bin/python benchmarks/run.py --only-pathological
 
 The same synthetic site (benchmarks/generate.py) is built three ways in one run,
 alternating plain / ours / bibtex (then `claimcheck` alone) round after round, each
@@ -418,8 +419,8 @@ def scaling_md(section: dict[str, object]) -> str:
 def pathological_md(section: dict[str, object]) -> str:
     lines = ["Each input at 1/16, 1/8, 1/4, 1/2 and all of its size, one fresh process per function and size "
              f"(stopped after {section.get('timeout', 60):.0f} s). Times are CPU seconds of one call. *Exponent*: k in time ≈ a + b·lengthᵏ, "
-             "from the growth of the increments over the three largest sizes that finished (so a constant start-up cost cannot hide a "
-             "quadratic term), else a log-log fit — 1 is linear, 2 quadratic; above 1.3 is flagged.", "",
+             "fitted by least squares over every size that finished (the constant a takes start-up costs, so they cannot hide a "
+             "quadratic term), else a log-log slope — 1 is linear, 2 quadratic; above 1.3 is flagged. Calls under 1 s: best of five.", "",
              ]
     for case in section["cases"]:
         unit = "" if case.get("unit") == "bytes" else case.get("unit", "")
@@ -472,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaling-rounds", type=int, default=None, help="rounds for the scaling runs (default 3)")
     parser.add_argument("--no-bibtex", action="store_true", help="skip mkdocs-bibtex")
     parser.add_argument("--no-pathological", action="store_true")
+    parser.add_argument("--only-pathological", action="store_true", help="run only the pathological inputs")
     parser.add_argument("--no-write", action="store_true", help="do not update results.json / RESULTS.md")
     args = parser.parse_args(argv)
     if args.quick:
@@ -493,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             results = {}
     failed = False
-    if not args.only_scaling:
+    if not args.only_scaling and not args.only_pathological:
         section = run_comparison(args.pages, args.stats, args.entries, rounds, bibtex_python, args.seed)
         if bibtex_python is None:
             section["bibtex_error"] = bibtex_error
@@ -504,12 +506,12 @@ def main(argv: list[str] | None = None) -> int:
         failed |= any("error" in r for n, r in section["results"].items() if n != "bibtex")
         if not args.quick:
             results["comparison"] = section
-        if not args.no_pathological:
-            patho = run_pathological(args.quick)
-            if patho is not None and not args.quick:
-                patho["machine"] = info
-                results["pathological"] = patho
-    if args.scaling or args.only_scaling:
+    if not args.only_scaling and not args.no_pathological:
+        patho = run_pathological(args.quick)
+        if patho is not None and not args.quick:
+            patho["machine"] = info
+            results["pathological"] = patho
+    if (args.scaling or args.only_scaling) and not args.only_pathological:
         section = run_scaling(scaling_rounds, bibtex_python, args.scaling_bibtex, args.seed, args.quick)
         section["machine"] = info
         log("")
