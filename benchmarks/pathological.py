@@ -12,6 +12,8 @@ Inputs, each at 1/16, 1/8, 1/4, 1/2 and all of the size the issue names:
   text grows with the square of the depth: exponents are against text length);
 - `sentence-citations`: 10,000 citations in one sentence;
 - `para-citations`: one paragraph of 10,000 cited sentences, each with a statistic;
+- `same-figure`: 10,000 sentences stating one figure from one source (conflict
+  checks once compared every pair of claims of a finding);
 - `bibliography`: a BibTeX file of 10,000 entries (parse_bibliography).
 
 Every stage at every size runs in a fresh subprocess, killed after `--timeout`
@@ -91,6 +93,8 @@ def make_input(case: str, size: int) -> str:
         return FRONT + f"{_claims(1, bib)[0][:-1]} and further sources {keys}.\n"
     if case == "para-citations":
         return FRONT + " ".join(_claims(size, bib)) + "\n"
+    if case == "same-figure":
+        return FRONT + " ".join(_claims(1, bib) * size) + "\n"
     raise ValueError(case)
 
 
@@ -101,9 +105,10 @@ CASES = {
     "nested-list": ("list nested 1,000 deep", [1_000], "levels"),
     "sentence-citations": ("10,000 citations in one sentence", [10_000], "citations"),
     "para-citations": ("10,000 cited sentences in one paragraph", [10_000], "citations"),
+    "same-figure": ("10,000 sentences stating one figure", [10_000], "sentences"),
     "bibliography": ("10,000-entry bibliography", [10_000], "entries"),
 }
-SITE_CASES = ("sentence-citations", "para-citations")
+SITE_CASES = ("sentence-citations", "para-citations", "same-figure")
 
 
 STAGES = ["parse_document", "find_citations", "find_quantities", "check_page", "render_markdown", "reading_grade",

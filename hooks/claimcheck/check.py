@@ -192,6 +192,44 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
     return report
 
 
+def _conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
+    """(later claim, an earlier one it disagrees with) for claims of one finding,
+    in order; values in one sentence are side by side, never a conflict.
+
+    Two values disagree when their intervals do not overlap (`agree`), so a
+    later claim disagrees with some earlier one exactly when it disagrees with
+    the earlier claim ending lowest or the one starting highest (of another
+    sentence). Keeping, per unit, the two most extreme each way from different
+    sentences makes this linear: comparing every pair was quadratic in the
+    number of claims, which a page repeating one figure could make hang."""
+    lowest_ends: dict[str, list[tuple[float, Claim]]] = {}
+    highest_starts: dict[str, list[tuple[float, Claim]]] = {}
+    found = []
+    for later in claims:
+        unit = later.quantity.unit
+        low, high = later.quantity.interval()
+        sentence = (later.file, later.unit)
+        earlier = next((c for end, c in lowest_ends.get(unit, []) if (c.file, c.unit) != sentence and end < low), None)
+        earlier = earlier or next((c for start, c in highest_starts.get(unit, []) if (c.file, c.unit) != sentence and -start > high), None)
+        if earlier is not None:
+            found.append((later, earlier))
+        _keep_two(lowest_ends.setdefault(unit, []), high, later)
+        _keep_two(highest_starts.setdefault(unit, []), -low, later)
+    return found
+
+
+def _keep_two(best: list[tuple[float, Claim]], value: float, claim: Claim) -> None:
+    """Keep the two smallest values of `best` from different sentences, first come first kept."""
+    same = [i for i, (_, c) in enumerate(best) if (c.file, c.unit) == (claim.file, claim.unit)]
+    if same:
+        if value < best[same[0]][0]:
+            best[same[0]] = (value, claim)
+    else:
+        best.append((value, claim))
+    best.sort(key=lambda item: item[0])
+    del best[2:]
+
+
 def check_site(pages: list[PageReport], bibliography: Bibliography) -> SiteReport:
     """Check across pages: conflicts, uncited entries, sources that disagree."""
     problems = list(bibliography.problems)
@@ -203,15 +241,10 @@ def check_site(pages: list[PageReport], bibliography: Bibliography) -> SiteRepor
             if claim.status == SUPPORTED and claim.finding is not None:
                 by_finding.setdefault(claim.finding.id, []).append(claim)
     for finding_id, claims in by_finding.items():
-        for i, later in enumerate(claims):
-            for earlier in claims[:i]:
-                same_sentence = earlier.file == later.file and earlier.unit == later.unit
-                if same_sentence or agree(earlier.quantity, later.quantity):
-                    continue
-                problems.append(Problem(later.file, later.line, "conflict", later.text,
-                                        f"disagrees with «{earlier.text}» at {earlier.file}:{earlier.line}; both state `{finding_id}`: "
-                                        "reconcile them, or give both values side by side in one sentence"))
-                break
+        for later, earlier in _conflicts(claims):
+            problems.append(Problem(later.file, later.line, "conflict", later.text,
+                                    f"disagrees with «{earlier.text}» at {earlier.file}:{earlier.line}; both state `{finding_id}`: "
+                                    "reconcile them, or give both values side by side in one sentence"))
     cited = {key for page in pages for group in page.groups for key in group.keys}
     for key, entry in bibliography.entries.items():
         if key not in cited:

@@ -7,10 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimcheck.bibliography import load_bibliography
 from claimcheck.check import check_page, check_site
 from claimcheck.document import parse_document
+from claimcheck.quantities import APPROX, AT_LEAST, AT_MOST, EXACT, NEARLY
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 EXPECT = re.compile(r"<!-- expect: (?P<kind>[\w-]+) «(?P<text>[^»]*)» -->")
@@ -93,3 +96,26 @@ def test_a_claim_is_filed_under_the_finding_its_sentence_talks_about():
     document = parse_document("Relapse within 12 months reached 63% [@a; @b].\n", "p.md")
     (claim,) = check_page(document, bib).claims
     assert claim.finding.id == "ect-relapse-12m"
+
+
+def _quadratic_conflicts(claims):
+    """The definition: a claim conflicts when some earlier claim of another sentence disagrees."""
+    from claimcheck.quantities import agree
+
+    return [later for i, later in enumerate(claims)
+            if any((e.file, e.unit) != (later.file, later.unit) and not agree(e.quantity, later.quantity) for e in claims[:i])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(0, 12), st.sampled_from([EXACT, APPROX, NEARLY, AT_LEAST, AT_MOST]), st.sampled_from(["%", "x"])), max_size=30))
+def test_conflicts_found_in_linear_time_are_exactly_the_defined_ones(rows):
+    from claimcheck.check import Claim, _conflicts
+    from claimcheck.quantities import Quantity
+
+    claims = [Claim(f"p{page}.md", 1, "t", "s", Quantity(low, low + width % 3, unit, 0.5, qualifier), "f", ("a",), "supported", None, sentence)
+              for sentence, (page, low, width, qualifier, unit) in enumerate(rows)]
+    claims += [Claim(c.file, 2, "u", "s", c.quantity, "f", ("a",), "supported", None, c.unit) for c in claims[::3]]  # same sentence again
+    found = _conflicts(claims)
+    assert [later for later, _ in found] == _quadratic_conflicts(claims)
+    for later, earlier in found:
+        assert claims.index(earlier) < claims.index(later) and (earlier.file, earlier.unit) != (later.file, later.unit)
