@@ -81,7 +81,7 @@ class Bibliography:
     problems: list[Problem]
     digest: str = ""
     cache_key: str = ""
-    stored_formatted: int = 0  # entries already formatted in the cached copy
+    stored_formatted: int = 0  # formatted references and labels in the cached copy
 
     def formatted(self) -> int:
         """How many references and labels have been formatted (and are worth caching)."""
@@ -154,7 +154,7 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
         for offset in offsets[1:]:
             first = _line_of(offsets[0])
             problems.append(Problem(path, _line_of(offset), "bib-error", key, f"duplicate key (keys are case-insensitive; first defined on line {first}): rename or remove one entry"))
-    import pybtex.errors
+    import pybtex.errors  # here, not at the top: a run that finds the bibliography cached never needs pybtex
     from pybtex.database.input.bibtex import Parser
 
     with pybtex.errors.capture() as errors:
