@@ -68,7 +68,8 @@ def on_startup(command, dirty):
 
 def _log(problem: Problem) -> None:
     if problem.severity == "info":
-        log.info(problem.format())
+        if log.isEnabledFor(logging.INFO):  # `mkdocs build -q`: thousands of notes not even formatted
+            log.info(problem.format())
     else:
         log.warning(problem.format())
 

@@ -82,6 +82,7 @@ class Bibliography:
     digest: str = ""
     cache_key: str = ""
     stored_formatted: int = 0  # formatted references and labels in the cached copy
+    _findings_by_id: dict[str, list[Finding]] | None = field(default=None, repr=False)
 
     def formatted(self) -> int:
         """How many references and labels have been formatted (and are worth caching)."""
@@ -100,11 +101,14 @@ class Bibliography:
         return [lowered[k] for k in difflib.get_close_matches(key.lower(), list(lowered), n=limit, cutoff=0.6)]
 
     def findings_by_id(self) -> dict[str, list[Finding]]:
-        table: dict[str, list[Finding]] = {}
-        for entry in self.entries.values():
-            for finding in entry.findings:
-                table.setdefault(finding.id, []).append(finding)
-        return table
+        """Every finding, by the quantity it records (built once: the entries never change)."""
+        if self._findings_by_id is None:
+            table: dict[str, list[Finding]] = {}
+            for entry in self.entries.values():
+                for finding in entry.findings:
+                    table.setdefault(finding.id, []).append(finding)
+            self._findings_by_id = table
+        return self._findings_by_id
 
 
 class _Lines:

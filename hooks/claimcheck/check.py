@@ -249,10 +249,11 @@ def check_site(pages: list[PageReport], bibliography: Bibliography) -> SiteRepor
     for key, entry in bibliography.entries.items():
         if key not in cited:
             problems.append(Problem(bibliography.path, entry.line, "uncited-entry", key, "no page cites this entry; cite it or remove it"))
-    disagreements = {}
-    for finding_id, findings in bibliography.findings_by_id().items():
-        if len({f.key for f in findings}) > 1 and any(not agree(a.value, b.value) for a in findings for b in findings):
-            disagreements[finding_id] = findings
+    disagreements = {
+        finding_id: findings
+        for finding_id, findings in bibliography.findings_by_id().items()
+        if len(findings) > 1 and len({f.key for f in findings}) > 1 and any(not agree(a.value, b.value) for a in findings for b in findings)
+    }
     order = {"error": 0, "warning": 1, "info": 2}
     problems.sort(key=lambda p: (p.file, p.line, order[p.severity]))
     return SiteReport(pages, bibliography, problems, disagreements)

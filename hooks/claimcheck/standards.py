@@ -146,16 +146,22 @@ def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOU
             years[key] = _year(bibliography.get(key).fields)
         return years[key]
 
+    findings_by_id = bibliography.findings_by_id()
     newest: dict[str, tuple[int, str]] = {}
-    for finding_id, findings in bibliography.findings_by_id().items():
-        newest[finding_id] = max((year_of(f.key) or 0, f.key) for f in findings)
+
+    def newest_of(finding_id: str) -> tuple[int, str]:
+        """The newest source recording a finding (looked up only for claimed findings)."""
+        if finding_id not in newest:
+            newest[finding_id] = max(((year_of(f.key) or 0, f.key) for f in findings_by_id.get(finding_id, [])), default=(0, ""))
+        return newest[finding_id]
+
     for page in site.pages:
         for claim in page.claims:
             if claim.status != SUPPORTED or claim.finding is None:
                 continue
             entries = [bibliography.get(key) for key in claim.citations if bibliography.get(key) is not None]
             cited = [y for y in (year_of(e.key) for e in entries) if y]
-            year, key = newest.get(claim.finding.id, (0, ""))
+            year, key = newest_of(claim.finding.id)
             if cited and max(cited) < today.year - max_age and year > max(cited):
                 problems.append(Problem(claim.file, claim.line, "old-source", claim.text,
                                         f"cited only to sources from {max(cited)} or earlier; {key} ({year}) records `{claim.finding.id}` too: cite the newer source or say why the older one is used"))
