@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from .bibliography import Bibliography, Finding
 from .citations import CitationGroup, find_citations
-from .document import Document
+from .clauses import clauses
+from .document import Document, Unit, sentence_spans
 from .problems import ERROR, Problem
 from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, matches
+from .topics import finding_terms, parse_abbreviations, terms
 
-SUPPORTED, UNSUPPORTED, UNVERIFIED, UNSOURCED, UNKNOWN, WAIVED = (
+CELL_BORDER = re.compile(r"(?<!\\)\|")
+
+SUPPORTED, UNSUPPORTED, OFF_TOPIC, UNVERIFIED, UNSOURCED, UNKNOWN, WAIVED = (
     "supported",
     "unsupported",
+    "off-topic",
     "unverified",
     "unsourced",
     "unknown-key",
@@ -40,6 +46,7 @@ class Claim:
     status: str
     finding: Finding | None
     unit: int
+    clause: str = ""  # the words the claim answers for: its clause, and a table cell's column header
 
     def as_dict(self) -> dict[str, object]:
         finding = None
@@ -99,44 +106,116 @@ def _recorded(findings: list[Finding], unit: str) -> str:
     return shown + (", ..." if len(same) > 4 else "")
 
 
-def _relevance(finding: Finding, sentence: str) -> int:
-    """How many words of a finding's ID the sentence uses: when two recorded
-    figures share a value, the claim is filed under the one it talks about."""
-    words = set(re.findall(r"[a-z0-9]{3,}", sentence.lower()))
-    stems = {w[:5] for w in words}
-    return sum(1 for part in finding.id.split("-") if len(part) >= 3 and (part in words or part[:5] in stems))
+@dataclass(frozen=True)
+class Consideration:
+    """One recorded finding weighed for a claim: does it match in value, and
+    which topic terms does it share with the claim's clause?"""
+
+    finding: Finding
+    value: bool
+    shared: frozenset[str]
 
 
-def _support(quantity: Quantity, findings: list[Finding], sentence: str = "") -> Finding | None:
-    """The finding a stated quantity matches; a stated range may also match
-    one finding at each end (e.g. two trials, "48% to 75%")."""
-    matching = [f for f in findings if matches(quantity, f.value)]
-    if matching:
-        return max(matching, key=lambda f: _relevance(f, sentence))
+@dataclass(frozen=True)
+class Judgement:
+    """The verdict on one claim: the finding that supports it, if any, the
+    status, and every finding considered (for `claimcheck --explain`)."""
+
+    status: str
+    finding: Finding | None
+    considered: tuple[Consideration, ...]
+
+
+class TopicIndex:
+    """Topic terms of findings, worked out once per check (findings repeat
+    across the claims citing them)."""
+
+    def __init__(self, abbreviations: Mapping[str, str]) -> None:
+        self.abbreviations = abbreviations
+        self._terms: dict[tuple[str, str], frozenset[str]] = {}
+
+    def of(self, finding: Finding) -> frozenset[str]:
+        key = (finding.key, finding.id)
+        if key not in self._terms:
+            self._terms[key] = finding_terms(finding.id, finding.note, getattr(finding, "words", ()), self.abbreviations)
+        return self._terms[key]
+
+    def clause(self, text: str) -> frozenset[str]:
+        return terms(text, self.abbreviations)
+
+
+def judge(quantity: Quantity, findings: list[Finding], clause_terms: frozenset[str], topics: TopicIndex) -> Judgement:
+    """Match a stated quantity against the findings of its clause's citations:
+    supported when one matches in value and topic (the one sharing most terms
+    wins); off-topic when some match only in value. A stated range may also
+    match one finding at each end (two trials, "48% to 75%")."""
+    considered = tuple(Consideration(f, matches(quantity, f.value), clause_terms & topics.of(f)) for f in findings)
+    both = [c for c in considered if c.value and c.shared]
+    if both:
+        return Judgement(SUPPORTED, max(both, key=lambda c: len(c.shared)).finding, considered)
     if quantity.is_range and quantity.qualifier not in (AT_LEAST, AT_MOST):
-        low = Quantity(quantity.low, quantity.low, quantity.unit, quantity.slack, quantity.qualifier)
-        high = Quantity(quantity.high, quantity.high, quantity.unit, quantity.slack, quantity.qualifier)
-        first = next((f for f in findings if matches(low, f.value)), None)
-        last = next((f for f in findings if matches(high, f.value)), None)
-        if first and last:
-            return first
-    return None
+        ends = []
+        for end in (quantity.low, quantity.high):
+            point = Quantity(end, end, quantity.unit, quantity.slack, quantity.qualifier)
+            ends.append(next((c for c in considered if c.shared and matches(point, c.finding.value)), None))
+        if ends[0] and ends[1]:
+            return Judgement(SUPPORTED, ends[0].finding, considered)
+    if any(c.value for c in considered):
+        return Judgement(OFF_TOPIC, None, considered)
+    return Judgement(UNSUPPORTED, None, considered)
 
 
-def _by_unit(document: Document, items: list[tuple[int, tuple[str, ...]]]) -> dict[int, list[str]]:
-    """Group (offset, values) by the unit each offset stands in, in n log n."""
+def _off_topic_message(judgement: Judgement, clause: str) -> str:
+    by_value = [c.finding for c in judgement.considered if c.value]
+    named = ", ".join(f"`{f.id}` = {f.text} [{f.key}]" + (f" ({f.note})" if f.note else "") for f in by_value[:3])
+    first = by_value[0]
+    return (f"matches {named} in value but not in topic: the clause «{clause[:120]}» shares no word with it. "
+            f"Say in the sentence what the figure measures, cite the source that states this figure, or, if it is the same quantity, "
+            f"declare words for it in that entry: `topics = {{{first.id}: word, word}}`")
+
+
+def _by_unit(document: Document, items: list[tuple[int, CitationGroup]]) -> dict[int, list[CitationGroup]]:
+    """Group citation groups by the unit each stands in, in n log n."""
     regions = sorted((start, end, index) for index, unit in enumerate(document.units) for start, end in unit.regions)
     starts = [start for start, _, _ in regions]
-    grouped: dict[int, list[str]] = {}
-    for offset, values in items:
+    grouped: dict[int, list[CitationGroup]] = {}
+    for offset, value in items:
         at = bisect.bisect_right(starts, offset) - 1
         if at >= 0 and offset < regions[at][1]:
-            grouped.setdefault(regions[at][2], []).extend(values)
+            grouped.setdefault(regions[at][2], []).append(value)
     return grouped
 
 
-def check_page(document: Document, bibliography: Bibliography, options: frozenset[str] = frozenset()) -> PageReport:
-    """Find every claim and citation on a page and judge each claim."""
+def _table_labels(document: Document, unit: Unit, offset: int) -> str:
+    """The labels a reader reads a table cell by: the header of its column and
+    the first cell of its row."""
+    if unit.kind != "row":
+        return ""
+    line_start = document.source.rfind("\n", 0, offset) + 1
+    line_end = document.source.find("\n", offset)
+    row = CELL_BORDER.split(document.source[line_start:line_end if line_end != -1 else None])
+    labels = [next((cell for cell in row if cell.strip()), "")]
+    if unit.header is not None:
+        column = len(CELL_BORDER.findall(document.source, line_start, offset))
+        header = CELL_BORDER.split(document.source[unit.header[0]:unit.header[1]])
+        labels.append(header[column] if column < len(header) else "")
+    return " ".join(labels)
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A number in a heading or title with no citation of its own: supported
+    by a cited claim of the same finding in the text it heads."""
+
+    index: int
+    scope: tuple[int, int]
+    terms: frozenset[str]
+
+
+def check_page(document: Document, bibliography: Bibliography, options: frozenset[str] = frozenset(),
+               abbreviations: Mapping[str, str] | None = None) -> PageReport:
+    """Find every claim and citation on a page and judge each claim against
+    the citations of its own clause."""
     path = document.path
     groups = find_citations(document.prose)
     report = PageReport(document, groups)
@@ -151,24 +230,31 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                     Problem(path, document.line_of(group.start), "unknown-key", document.text(group.start, group.end),
                             f"no entry `{key}` in {bibliography.path}: {did_you_mean}fix the key or add the entry")
                 )
-    keys_by_unit = _by_unit(document, [(g.start, g.keys) for g in groups])
-    waivers = _by_unit(document, [(offset, (reason,)) for offset, reason in document.waivers])
+    topics = TopicIndex({**(abbreviations or {}), **parse_abbreviations(document.source)})
+    groups_by_unit = _by_unit(document, [(g.start, g) for g in groups])
+    waivers = {index: reasons[0] for index, reasons in _by_unit(document, [(o, r) for o, r in document.waivers]).items()}  # type: ignore[misc]
+    pending: list[_Pending] = []
     for index, unit in enumerate(document.units):
-        if unit.kind == "heading":
-            continue
-        keys = tuple(dict.fromkeys(keys_by_unit.get(index, ())))
-        waived = waivers[index][0] if index in waivers else None
+        waived = waivers.get(index)
         sentence = _one_line(" ".join(document.text(a, b) for a, b in unit.regions))
-        known = [entry for entry in (bibliography.get(k) for k in keys) if entry is not None]
-        findings = [f for entry in known for f in entry.findings]
+        regions = tuple(span for a, b in unit.regions for span in sentence_spans(document.prose, a, b)) if unit.kind == "item" else unit.regions
+        unit_clauses = clauses(document.prose, regions, groups_by_unit.get(index, []))
         for start, end in unit.regions:
             for stat in find_quantities(document.prose[start:end], options):
                 claim_start = start + stat.start
                 line = document.line_of(claim_start)
+                clause = next((c for c in unit_clauses if c.contains(claim_start)), unit_clauses[0])
+                keys = tuple(dict.fromkeys(k for g in clause.groups for k in g.keys))
+                clause_text = _one_line(clause.text(document.source) + " " + _table_labels(document, unit, claim_start))
+                known = [entry for entry in (bibliography.get(k) for k in keys) if entry is not None]
+                findings = [f for entry in known for f in entry.findings]
                 finding = None
                 if waived is not None:
                     status = WAIVED
                     report.problems.append(Problem(path, line, "waived", stat.text, f"waived by an editor ({waived or 'no reason given'}); not checked"))
+                elif not keys and unit.scope is not None:
+                    status = UNSOURCED  # settled below, against the text the heading or title heads
+                    pending.append(_Pending(len(report.claims), unit.scope, topics.clause(clause_text)))
                 elif not keys:
                     status = UNSOURCED
                     report.problems.append(Problem(path, line, "unsourced", stat.text,
@@ -181,15 +267,36 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                     report.problems.append(Problem(path, line, "unverified", stat.text,
                                                    f"cited {cited} records no `findings`, so the number could not be checked: add it as `findings = {{quantity-id: {stat.quantity.describe()}}}` if the source states it"))
                 else:
-                    finding = _support(stat.quantity, findings, sentence)
-                    if finding is not None:
-                        status = SUPPORTED
-                    else:
-                        status = UNSUPPORTED
+                    judgement = judge(stat.quantity, findings, topics.clause(clause_text), topics)
+                    status, finding = judgement.status, judgement.finding
+                    if status == UNSUPPORTED:
                         report.problems.append(Problem(path, line, "unsupported", stat.text,
                                                        f"matches no finding of the cited source(s) (they record {_recorded(findings, stat.quantity.unit)}): correct the number or cite the source that states it"))
-                report.claims.append(Claim(path, line, stat.text, sentence, stat.quantity, stat.form, keys, status, finding, index))
+                    elif status == OFF_TOPIC:
+                        report.problems.append(Problem(path, line, "off-topic", stat.text, _off_topic_message(judgement, clause_text)))
+                report.claims.append(Claim(path, line, stat.text, sentence, stat.quantity, stat.form, keys, status, finding, index, clause_text))
+    _settle_headings(report, pending, topics)
     return report
+
+
+def _settle_headings(report: PageReport, pending: list[_Pending], topics: TopicIndex) -> None:
+    """A number in a heading, page title or description is supported when the
+    text it heads states and cites the same finding (matching in value and
+    topic); otherwise it is reported with what to add."""
+    document = report.document
+    for item in pending:
+        claim = report.claims[item.index]
+        first, last = document.line_of(item.scope[0]), document.line_of(max(item.scope[0], item.scope[1] - 1))
+        support = next((c for c in report.claims
+                        if c.status == SUPPORTED and c.finding is not None and c.unit != claim.unit and first <= c.line <= last
+                        and matches(claim.quantity, c.finding.value) and item.terms & topics.of(c.finding)), None)
+        if support is not None:
+            report.claims[item.index] = replace(claim, status=SUPPORTED, finding=support.finding, citations=support.citations)
+            continue
+        where = "page" if document.units[claim.unit].kind == "title" and item.scope[1] == len(document.source) else "text below it"
+        report.problems.append(Problem(claim.file, claim.line, "unsourced", claim.text,
+                                       f"a number in a heading or title must be stated with its citation in the {where}, matching in value and topic; "
+                                       f"nothing there does: add a sentence that states it with `[@key]`, or take the number out of the heading"))
 
 
 def _conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:

@@ -20,8 +20,20 @@ import yaml
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 ADMONITION = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===)[ \t]")
+#: The quoted title of an admonition, a collapsible `???` block or a content tab.
+BLOCK_TITLE = re.compile(r'^( *)(?:!!!|\?\?\?\+?|===)[ \t]+(?:[\w-]+(?:[ \t]+[\w-]+)*[ \t]+)?"(?P<title>[^"\n]*)"')
+#: An abbreviation definition (`*[TRD]: Treatment-resistant depression`): its
+#: expansion is shown to readers, so it is prose; the `*[TRD]:` is not.
+ABBREVIATION = re.compile(r"^ *\*\[[^\]\n]*\]:[ \t]*")
 #: Lines that are Material/pymdownx syntax, not prose: abbreviations, snippets.
 NOT_PROSE_LINE = re.compile(r"^ *(?:\*\[[^\]]*\]:|-{2,}8<-{2,}|;;;)")
+#: A line that only opens or closes an HTML block whose content is Markdown
+#: (`<div markdown>`, `</div>`): blanked, so what is inside is read as Markdown.
+MARKDOWN_HTML_LINE = re.compile(r"^ *(?:<[A-Za-z][\w-]*\b[^<>]*\bmarkdown\b[^<>]*>|</[A-Za-z][\w-]*\s*>) *$")
+#: The page title and summary readers see first, in the front matter.
+FRONT_MATTER_TEXT = re.compile(r"^(?:title|description):[ \t]*", re.MULTILINE)
+HEADING_MARKS = re.compile(r"^ {0,3}#{1,6}(?=[ \t]|$)|[ \t]+#+[ \t]*$", re.MULTILINE)
+SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))?(?:[ \t]*\[[ xX]\](?=[ \t]))?")
 WAIVER = re.compile(r"<!--\s*claimcheck:\s*ignore\b(?P<reason>[^>]*?)-->", re.IGNORECASE)
 #: Inline things that are not prose, blanked in this order.
@@ -66,10 +78,17 @@ def _markdown_parser() -> Any:
 
 @dataclass(frozen=True)
 class Unit:
-    """Prose that one citation covers: `regions` are (start, end) offsets."""
+    """Prose that one citation covers: `regions` are (start, end) offsets.
 
-    kind: str  # "sentence", "item", "row", "heading"
+    A "heading" or "title" (page title, description, admonition title) also
+    has a `scope`: the offsets of the text it heads, where a number it states
+    must be stated and cited. A table "row" has the `header` row of its
+    table, whose cells say what each column's numbers are."""
+
+    kind: str  # "sentence", "item", "row", "heading", "title"
     regions: tuple[tuple[int, int], ...]
+    scope: tuple[int, int] | None = None
+    header: tuple[int, int] | None = None
 
     def contains(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.regions)
@@ -127,13 +146,14 @@ def _split_front_matter(source: str) -> tuple[int, dict[str, Any], str | None]:
 
 def _markdown_view(lines: list[str], front_lines: int) -> str:
     """The page as markdown-it should see it: Material's admonitions and tabs
-    de-indented (markdown-it would take their bodies for code), front matter and
-    abbreviation lines blanked. Line numbers stay those of the file."""
+    de-indented (markdown-it would take their bodies for code), front matter,
+    abbreviation lines and the tags around `markdown` HTML blocks blanked.
+    Line numbers stay those of the file."""
     out: list[str] = []
     bodies: list[int] = []
     for number, raw in enumerate(lines):
         line = raw.expandtabs(4)
-        if number < front_lines or NOT_PROSE_LINE.match(line):
+        if number < front_lines or NOT_PROSE_LINE.match(line) or MARKDOWN_HTML_LINE.match(line):
             out.append("")
             continue
         indent = len(line) - len(line.lstrip(" "))
@@ -150,26 +170,51 @@ def _markdown_view(lines: list[str], front_lines: int) -> str:
     return "\n".join(out)
 
 
-def _blocks(view: str) -> list[tuple[str, int, int, int]]:
-    """(kind, first line, end line, unit id) for every block of prose."""
-    blocks: list[tuple[str, int, int, int]] = []
+@dataclass(frozen=True)
+class _Block:
+    """A block of prose markdown-it found: lines `first` to `end`, the unit it
+    belongs to (`owner`), a heading's level, a table row's header line."""
+
+    kind: str
+    first: int
+    end: int
+    owner: int
+    level: int = 0
+    header_line: int | None = None
+
+
+def _blocks(view: str, code: list[tuple[int, int]]) -> list[_Block]:
+    """Every block of prose, in order: paragraphs, list items, table rows,
+    headings and raw HTML blocks (whose text readers see too). The line
+    ranges of code blocks are added to `code`."""
+    blocks: list[_Block] = []
     containers: list[tuple[str, int]] = []
+    header_line: int | None = None
     tokens = _markdown_parser().parse(view)
     for index, token in enumerate(tokens):
+        if token.type == "thead_open" and tokens[index + 1].map:
+            header_line = tokens[index + 1].map[0]
+        elif token.type == "table_close":
+            header_line = None
+        if token.type in ("fence", "code_block") and token.map:
+            code.append((token.map[0], token.map[1]))
         if token.type in ("list_item_open", "tr_open"):
             containers.append(("item" if token.type == "list_item_open" else "row", index))
         elif token.type in ("list_item_close", "tr_close"):
             containers.pop()
+        elif token.type == "html_block" and token.map:
+            blocks.append(_Block("sentence", token.map[0], token.map[1], -1 - index))
         elif token.type == "inline" and token.map:
             parent = tokens[index - 1].type if index else ""
             first, end = token.map
             if parent == "heading_open":
-                blocks.append(("heading", first, end, index))
+                blocks.append(_Block("heading", first, end, index, level=int(tokens[index - 1].tag[1:])))
             elif containers and (parent in ("th_open", "td_open") or containers[-1][0] == "item"):
                 kind, owner = containers[-1]
-                blocks.append((kind, first, end, owner))
+                header = header_line if kind == "row" and header_line != first else None
+                blocks.append(_Block(kind, first, end, owner, header_line=header))
             else:
-                blocks.append(("sentence", first, end, index))
+                blocks.append(_Block("sentence", first, end, index))
     return blocks
 
 
@@ -208,7 +253,7 @@ def _mask_code_spans(text: str) -> str:
     return "".join(pieces)
 
 
-def _sentences(prose: str, start: int, end: int) -> list[tuple[int, int]]:
+def sentence_spans(prose: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split one paragraph into sentences; a citation after the full stop and a
     trailing comment stay with the sentence before them."""
     cuts: list[int] = [start]
@@ -233,6 +278,45 @@ def _sentences(prose: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _front_matter_texts(lines: list[str], starts: list[int], front_lines: int) -> list[tuple[int, int]]:
+    """Where the page `title` and `description` values stand in the front
+    matter (a folded or literal block value spans its indented lines)."""
+    regions = []
+    for number in range(1, max(0, front_lines - 1)):
+        m = FRONT_MATTER_TEXT.match(lines[number])
+        if not m:
+            continue
+        value = lines[number][m.end():]
+        if value.strip() not in ("", ">", ">-", "|", "|-"):
+            regions.append((starts[number] + m.end(), starts[number] + len(lines[number])))
+            continue
+        last = number
+        while last + 1 < front_lines - 1 and lines[last + 1].startswith((" ", "\t")):
+            last += 1
+        if last > number:
+            regions.append((starts[number + 1], starts[last] + len(lines[last])))
+    return regions
+
+
+def _block_titles(lines: list[str], starts: list[int], front_lines: int, code: list[tuple[int, int]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(title region, body scope) of every admonition, `???` block and tab title."""
+    found = []
+    for number in range(front_lines, len(lines)):
+        m = BLOCK_TITLE.match(lines[number])
+        if not m or any(first <= number < end for first, end in code):
+            continue
+        indent = len(m.group(1))
+        last = number
+        for following in range(number + 1, len(lines)):
+            text = lines[following].expandtabs(4)
+            if text.strip() and len(text) - len(text.lstrip(" ")) <= indent:
+                break
+            last = following
+        title = (starts[number] + m.start("title"), starts[number] + m.end("title"))
+        found.append((title, (starts[number], starts[last] + len(lines[last]))))
+    return found
+
+
 def parse_document(source: str, path: str = "<text>") -> Document:
     """Read a Markdown page (with or without front matter) into a `Document`."""
     source = normalise(source)
@@ -246,25 +330,53 @@ def parse_document(source: str, path: str = "<text>") -> Document:
     prose = list(_blank(source))
     groups: dict[tuple[str, int], list[tuple[int, int]]] = {}
     order: list[tuple[str, int]] = []
-    for kind, first, end, owner in _blocks(view):
-        a, b = starts[first], min(starts[end] - 1, len(source))
-        if kind != "heading":
-            prose[a:b] = _mask_inline(source[a:b])
-        key = (kind, owner)
+    headings: list[tuple[int, int]] = []  # (offset, level)
+    headers: dict[tuple[str, int], tuple[int, int]] = {}
+    code: list[tuple[int, int]] = []
+    for block in _blocks(view, code):
+        a, b = starts[block.first], min(starts[block.end] - 1, len(source))
+        region = source[a:b]
+        if block.kind == "heading":
+            region = HEADING_MARKS.sub(lambda m: _blank(m.group(0)), region)
+            headings.append((a, block.level))
+        elif block.owner < 0:  # a raw HTML block
+            region = SCRIPT_OR_STYLE.sub(lambda m: _blank(m.group(0)), region)
+        prose[a:b] = _mask_inline(region)
+        key = (block.kind, block.owner)
         if key not in groups:
             groups[key] = []
             order.append(key)
         if (a, b) not in groups[key]:
             groups[key].append((a, b))
-    text = "".join(prose)
+        if block.header_line is not None:
+            headers[key] = (starts[block.header_line], starts[block.header_line + 1] - 1)
     units: list[Unit] = []
+    for a, b in _front_matter_texts(lines, starts, front_lines):
+        prose[a:b] = _mask_inline(source[a:b])
+        units.append(Unit("title", ((a, b),), scope=(front_end, len(source))))
+    for (a, b), scope in _block_titles(lines, starts, front_lines, code):
+        prose[a:b] = _mask_inline(source[a:b])
+        units.append(Unit("title", ((a, b),), scope=scope))
+    for number in range(front_lines, len(lines)):
+        m = ABBREVIATION.match(lines[number])
+        if m and not any(first <= number < end for first, end in code):
+            a, b = starts[number] + m.end(), starts[number] + len(lines[number])
+            prose[a:b] = _mask_inline(source[a:b])
+            units.append(Unit("item", ((a, b),)))
+    text = "".join(prose)
     for key in order:
         kind = key[0]
         if kind == "sentence":
             for region in groups[key]:
-                units.extend(Unit("sentence", (span,)) for span in _sentences(text, *region))
+                units.extend(Unit("sentence", (span,)) for span in sentence_spans(text, *region))
+        elif kind == "heading":
+            (a, b), = groups[key]
+            level = next(level for offset, level in headings if offset == a)
+            end = next((offset for offset, other in headings if offset > a and other <= level), len(source))
+            units.append(Unit("heading", ((a, b),), scope=(a, end)))
         else:
-            units.append(Unit(kind, tuple(groups[key])))
+            units.append(Unit(kind, tuple(groups[key]), header=headers.get(key)))
+    units.sort(key=lambda unit: unit.regions[0][0])
     waivers = [
         (m.start(), m.group("reason").strip())
         for m in WAIVER.finditer(source)

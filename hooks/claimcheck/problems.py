@@ -11,6 +11,7 @@ KINDS = {
     "unsourced": ERROR,
     "unknown-key": ERROR,
     "unsupported": ERROR,
+    "off-topic": ERROR,
     "conflict": ERROR,
     "bib-error": ERROR,
     "page-error": ERROR,

@@ -251,6 +251,7 @@ def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str)
 STATUS_LABELS = {
     "supported": "Matches source",
     "unsupported": "Does not match source",
+    "off-topic": "Matches a different figure of the source",
     "unverified": "Cited, not checked",
     "unsourced": "No source",
     "unknown-key": "Unknown source",

@@ -69,7 +69,7 @@ def test_sources_that_disagree_are_listed_not_errors(bibliography):
 
 
 def test_claims_keep_file_line_text_and_finding(bibliography):
-    document = parse_document("---\ntitle: x\n---\n\nAbout a third of adults [@zhdanava2021].\n", "p.md")
+    document = parse_document("---\ntitle: x\n---\n\nAbout a third of adults treated for depression have TRD [@zhdanava2021].\n", "p.md")
     (claim,) = check_page(document, bibliography).claims
     assert (claim.file, claim.line, claim.text, claim.status) == ("p.md", 5, "a third", "supported")
     assert claim.finding.id == "trd-share-treated-mdd"

@@ -28,7 +28,7 @@ def test_json_report_has_the_stable_shape(capsys):
 
 def test_exit_zero_when_everything_matches(tmp_path, capsys):
     page = tmp_path / "ok.md"
-    page.write_text("---\nreviewed: 2026-01-01\naudience: clinicians\n---\n\nAbout a third of treated adults [@zhdanava2021].\n", encoding="utf-8")
+    page.write_text("---\nreviewed: 2026-01-01\naudience: clinicians\n---\n\nAbout a third of treated adults have TRD [@zhdanava2021].\n", encoding="utf-8")
     assert main(["--bib", BIB, str(page)]) == 0
 
 

@@ -27,9 +27,11 @@ def test_list_items_and_table_rows_are_single_units():
     assert [kind for kind, _ in units("- one. two.\n- three\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")] == ["item", "item", "row", "row"]
 
 
-def test_admonition_bodies_are_prose_not_code():
+def test_admonition_bodies_are_prose_not_code_and_titles_are_titles():
     document = parse_document('!!! note "Title 60%"\n    Body with 55%.\n\n    ```\n    code 99%\n    ```\n')
-    assert "55%" in document.prose and "60%" not in document.prose and "99%" not in document.prose
+    assert "55%" in document.prose and "60%" in document.prose and "99%" not in document.prose
+    title = next(u for u in document.units if u.kind == "title")
+    assert document.text(*title.regions[0]) == "Title 60%" and title.scope[1] == len(document.source)
 
 
 def test_blanked_text_keeps_offsets_and_lines():

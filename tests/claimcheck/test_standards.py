@@ -81,7 +81,7 @@ def test_old_sources_are_flagged_when_a_newer_one_records_the_finding():
 
 
 def test_treatment_benefits_resting_on_weak_evidence_are_flagged():
-    page = "---\ntype: treatment\n---\n\n## Benefits\n\nHalf of the patients improve [@expert].\n\n## Risks and side effects\n\nHalf of the patients [@expert].\n"
+    page = "---\ntype: treatment\n---\n\n## Benefits\n\nHalf of the patients benefit [@expert].\n\n## Risks and side effects\n\nHalf of the patients [@expert].\n"
     assert sources(page) == [("weak-evidence", 7)]
 
 

@@ -1,0 +1,119 @@
+"""Clauses: which citation group a number in a sentence answers to.
+
+With one citation group in a sentence (or list item, table row), it supports
+every number there. With several, each number answers to the group of its own
+clause. A unit is cut into *segments* at
+
+- `;` and table cell borders `|`,
+- a comma followed by `and`, `while`, `whereas`, `but`, `or` or `yet`,
+- `whereas` and `but` anywhere,
+- the parentheses around a parenthetical that holds a citation group,
+
+never inside a citation bracket. A segment holding citation groups answers to
+them; one without answers to the first group after it (not one inside a
+deeper parenthetical), else to the last group before it. Adjacent segments
+answering to the same groups form one *clause*: its words are what the
+topic check reads (README "Matching rules", rule 9).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .citations import CitationGroup
+
+PARENTHESIS = re.compile(r"[()]")
+BREAK = re.compile(r";|\||,\s+(?=(?:and|while|whereas|but|or|yet)\b)|\s(?=(?:whereas|but)\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Text of a unit (as (start, end) spans) and the citation groups it answers to."""
+
+    spans: tuple[tuple[int, int], ...]
+    groups: tuple[CitationGroup, ...]
+
+    def contains(self, offset: int) -> bool:
+        return any(start <= offset < end for start, end in self.spans)
+
+    def text(self, prose: str) -> str:
+        return " ".join(" ".join(prose[a:b].split()) for a, b in self.spans)
+
+
+@dataclass(frozen=True)
+class _Segment:
+    start: int
+    end: int
+    depth: int
+
+
+def _segments(prose: str, start: int, end: int, groups: list[CitationGroup], starts: list[int]) -> list[_Segment]:
+    """Cut one region of a unit at clause breaks; depth counts the citing
+    parentheticals around each segment. Linear in the region and its groups."""
+
+    def in_group(offset: int) -> bool:
+        at = bisect.bisect_right(starts, offset) - 1
+        return at >= 0 and offset < groups[at].end
+
+    cuts: dict[int, int] = {}  # offset -> change of depth after it (0 for a plain break)
+    stack: list[int] = []
+    for m in PARENTHESIS.finditer(prose, start, end):
+        offset = m.start()
+        if in_group(offset):
+            continue
+        if m.group() == "(":
+            stack.append(offset)
+        elif stack:
+            opened = stack.pop()
+            first_inside = bisect.bisect_right(starts, opened)
+            if first_inside < len(starts) and starts[first_inside] < offset:
+                cuts[opened] = cuts.get(opened, 0) + 1
+                cuts[offset] = cuts.get(offset, 0) - 1
+    for m in BREAK.finditer(prose, start, end):
+        if not in_group(m.start()):
+            cuts.setdefault(m.start(), 0)
+    segments, depth, last = [], 0, start
+    for offset in sorted(cuts):
+        if offset > last:
+            segments.append(_Segment(last, offset, depth))
+        depth += cuts[offset]
+        last = offset
+    segments.append(_Segment(last, end, depth))
+    return segments
+
+
+def clauses(prose: str, regions: tuple[tuple[int, int], ...], groups: list[CitationGroup]) -> list[Clause]:
+    """The clauses of one unit, given its citation groups in order."""
+    if len(groups) <= 1:
+        return [Clause(regions, tuple(groups))]
+    starts = [g.start for g in groups]
+    segments = [s for a, b in regions for s in _segments(prose, a, b, groups, starts)]
+    depths = []
+    at = 0
+    for group in groups:
+        while at < len(segments) - 1 and segments[at].end <= group.start:
+            at += 1
+        depths.append(segments[at].depth)
+    answers: list[tuple[CitationGroup, ...]] = []
+    first = 0  # index of the first group starting at or after the current segment
+    for segment in segments:
+        while first < len(groups) and groups[first].start < segment.start:
+            first += 1
+        last = first
+        while last < len(groups) and groups[last].start < segment.end:
+            last += 1
+        own = tuple(groups[first:last])
+        if not own:
+            after = next((i for i in range(last, len(groups)) if depths[i] <= segment.depth), None)
+            before = next((i for i in range(first - 1, -1, -1) if depths[i] <= segment.depth), None)
+            own = (groups[after if after is not None else before if before is not None else -1],)
+        answers.append(own)
+    found: list[Clause] = []
+    for segment, own in zip(segments, answers):
+        if found and found[-1].groups == own:
+            found[-1] = Clause(found[-1].spans + ((segment.start, segment.end),), own)
+        else:
+            found.append(Clause(((segment.start, segment.end),), own))
+    return found
