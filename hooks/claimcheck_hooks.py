@@ -30,7 +30,7 @@ from mkdocs.plugins import event_priority
 from claimcheck.bibliography import load_bibliography, store_formatted
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
-from claimcheck.pages import check_files
+from claimcheck.pages import check_files, shown_from
 from claimcheck.problems import Problem
 from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, render_markdown
 from claimcheck.report import as_json
@@ -131,7 +131,8 @@ def on_files(files, config):
     pages = {file.src_uri: file for file in files.documentation_pages()}
     with _kept_for_the_build():
         bibliography = load_bibliography(settings.bibliography, shown)
-        build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options)
+        build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options,
+                                   snippets=shown_from(settings.snippets, root))
     for problem in build.report.problems:
         if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
             files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it

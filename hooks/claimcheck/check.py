@@ -17,7 +17,7 @@ from .clauses import clauses
 from .document import Document, Unit, sentence_spans
 from .problems import ERROR, Problem
 from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, matches
-from .topics import finding_terms, parse_abbreviations, terms
+from .topics import TopicVerdict, agreement, finding_terms, parse_abbreviations, terms
 
 CELL_BORDER = re.compile(r"(?<!\\)\|")
 
@@ -113,7 +113,7 @@ class Consideration:
 
     finding: Finding
     value: bool
-    shared: frozenset[str]
+    topic: TopicVerdict
 
 
 @dataclass(frozen=True)
@@ -149,15 +149,15 @@ def judge(quantity: Quantity, findings: list[Finding], clause_terms: frozenset[s
     supported when one matches in value and topic (the one sharing most terms
     wins); off-topic when some match only in value. A stated range may also
     match one finding at each end (two trials, "48% to 75%")."""
-    considered = tuple(Consideration(f, matches(quantity, f.value), clause_terms & topics.of(f)) for f in findings)
-    both = [c for c in considered if c.value and c.shared]
+    considered = tuple(Consideration(f, matches(quantity, f.value), agreement(clause_terms, topics.of(f))) for f in findings)
+    both = [c for c in considered if c.value and c.topic.agrees]
     if both:
-        return Judgement(SUPPORTED, max(both, key=lambda c: len(c.shared)).finding, considered)
+        return Judgement(SUPPORTED, max(both, key=lambda c: len(c.topic.shared)).finding, considered)
     if quantity.is_range and quantity.qualifier not in (AT_LEAST, AT_MOST):
         ends = []
         for end in (quantity.low, quantity.high):
             point = Quantity(end, end, quantity.unit, quantity.slack, quantity.qualifier)
-            ends.append(next((c for c in considered if c.shared and matches(point, c.finding.value)), None))
+            ends.append(next((c for c in considered if c.topic.agrees and matches(point, c.finding.value)), None))
         if ends[0] and ends[1]:
             return Judgement(SUPPORTED, ends[0].finding, considered)
     if any(c.value for c in considered):
@@ -166,10 +166,10 @@ def judge(quantity: Quantity, findings: list[Finding], clause_terms: frozenset[s
 
 
 def _off_topic_message(judgement: Judgement, clause: str) -> str:
-    by_value = [c.finding for c in judgement.considered if c.value]
-    named = ", ".join(f"`{f.id}` = {f.text} [{f.key}]" + (f" ({f.note})" if f.note else "") for f in by_value[:3])
-    first = by_value[0]
-    return (f"matches {named} in value but not in topic: the clause «{clause[:120]}» shares no word with it. "
+    by_value = [c for c in judgement.considered if c.value]
+    named = ", ".join(f"`{c.finding.id}` = {c.finding.text} [{c.finding.key}]" + (f" ({c.finding.note})" if c.finding.note else "") for c in by_value[:3])
+    first = by_value[0].finding
+    return (f"matches {named} in value but not in topic ({by_value[0].topic.describe()}; clause «{clause[:100]}»). "
             f"Say in the sentence what the figure measures, cite the source that states this figure, or, if it is the same quantity, "
             f"declare words for it in that entry: `topics = {{{first.id}: word, word}}`")
 
@@ -245,7 +245,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                 line = document.line_of(claim_start)
                 clause = next((c for c in unit_clauses if c.contains(claim_start)), unit_clauses[0])
                 keys = tuple(dict.fromkeys(k for g in clause.groups for k in g.keys))
-                clause_text = _one_line(clause.text(document.source) + " " + _table_labels(document, unit, claim_start))
+                clause_text = _one_line(clause.text(document.prose) + " " + _table_labels(document, unit, claim_start))
                 known = [entry for entry in (bibliography.get(k) for k in keys) if entry is not None]
                 findings = [f for entry in known for f in entry.findings]
                 finding = None
@@ -289,7 +289,7 @@ def _settle_headings(report: PageReport, pending: list[_Pending], topics: TopicI
         first, last = document.line_of(item.scope[0]), document.line_of(max(item.scope[0], item.scope[1] - 1))
         support = next((c for c in report.claims
                         if c.status == SUPPORTED and c.finding is not None and c.unit != claim.unit and first <= c.line <= last
-                        and matches(claim.quantity, c.finding.value) and item.terms & topics.of(c.finding)), None)
+                        and matches(claim.quantity, c.finding.value) and agreement(item.terms, topics.of(c.finding)).agrees), None)
         if support is not None:
             report.claims[item.index] = replace(claim, status=SUPPORTED, finding=support.finding, citations=support.citations)
             continue

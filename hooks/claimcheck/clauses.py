@@ -34,12 +34,16 @@ class Clause:
 
     spans: tuple[tuple[int, int], ...]
     groups: tuple[CitationGroup, ...]
+    #: For a parenthetical, the clause text it elaborates on: "Response was
+    #: 71% [@a] (64% in another trial [@b])": the 64% is a response too.
+    context: tuple[tuple[int, int], ...] = ()
 
     def contains(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.spans)
 
     def text(self, prose: str) -> str:
-        return " ".join(" ".join(prose[a:b].split()) for a, b in self.spans)
+        """The clause's words, after those of the clause it elaborates on."""
+        return " ".join(" ".join(prose[a:b].split()) for a, b in self.context + self.spans)
 
 
 @dataclass(frozen=True)
@@ -111,9 +115,11 @@ def clauses(prose: str, regions: tuple[tuple[int, int], ...], groups: list[Citat
             own = (groups[after if after is not None else before if before is not None else -1],)
         answers.append(own)
     found: list[Clause] = []
-    for segment, own in zip(segments, answers):
+    for index, (segment, own) in enumerate(zip(segments, answers)):
         if found and found[-1].groups == own:
-            found[-1] = Clause(found[-1].spans + ((segment.start, segment.end),), own)
-        else:
-            found.append(Clause(((segment.start, segment.end),), own))
+            found[-1] = Clause(found[-1].spans + ((segment.start, segment.end),), own, found[-1].context)
+            continue
+        outer = next((s for s in reversed(segments[:index]) if s.depth < segment.depth), None)
+        context = ((outer.start, outer.end),) if outer is not None else ()
+        found.append(Clause(((segment.start, segment.end),), own, context))
     return found

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .bibliography import load_bibliography
 from .config import ConfigError, Settings, load_settings
-from .pages import check_files, markdown_files
+from .pages import check_files, markdown_files, shown_from
 from .report import as_github, as_json, as_text, summary
 
 
@@ -58,7 +58,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"claimcheck: {missing[0]}: no such file or folder", file=sys.stderr)
         return 2
     bibliography = load_bibliography(args.bib or settings.bibliography)
-    report = check_files(markdown_files(paths), bibliography, settings.options)
+    snippets = shown_from(settings.snippets, args.config.parent)
+    report = check_files(markdown_files(paths), bibliography, settings.options, snippets=snippets)
     if args.format == "json":
         print(as_json(report))
     elif args.format == "github":

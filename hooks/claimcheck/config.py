@@ -28,6 +28,26 @@ class Settings:
     bibliography: Path
     citation_style: str = "numeric"
     options: frozenset[str] = frozenset()
+    #: Files pymdownx.snippets appends to every page (the guide's abbreviations):
+    #: their text is shown on every page, so it is checked too.
+    snippets: tuple[Path, ...] = ()
+
+
+def snippet_files(config: dict[str, Any], root: Path) -> tuple[Path, ...]:
+    """The files `pymdownx.snippets` appends to every page (`auto_append`),
+    found in its `base_path` folders as the extension finds them."""
+    for extension in config.get("markdown_extensions") or []:
+        if isinstance(extension, dict) and isinstance(extension.get("pymdownx.snippets"), dict):
+            options = extension["pymdownx.snippets"]
+            bases = options.get("base_path", ["."])
+            bases = [bases] if isinstance(bases, str) else list(bases)
+            found = []
+            for name in options.get("auto_append") or []:
+                path = next((root / base / str(name) for base in bases if (root / base / str(name)).is_file()), None)
+                if path is not None:
+                    found.append(path)
+            return tuple(found)
+    return ()
 
 
 def settings_from(config: dict[str, Any], root: Path) -> Settings:
@@ -44,6 +64,7 @@ def settings_from(config: dict[str, Any], root: Path) -> Settings:
         bibliography=root / str(extra.get("bibliography", "references.bib")),
         citation_style=style,
         options=options,
+        snippets=snippet_files(config, root),
     )
 
 

@@ -55,7 +55,7 @@ ABBREVIATIONS = {
     "ca", "cf", "incl", "st", "mr", "mrs", "ms", "etc", "vol", "ed", "eds", "eq", "u.s", "u.k",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "resp",
 }
-SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]*_]*\s+(?=[A-Z0-9\"“‘'(\[*_<])")
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]*_]*\s+(?=[A-Z0-9\"“‘'(\[*_<@])")
 CITATION_START = re.compile(r"\[(?:[^\[\]@\n]{0,40}?)?@[\w{]")
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

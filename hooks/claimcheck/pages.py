@@ -11,6 +11,7 @@ from .cache import cache_key
 from .check import PageReport, SiteReport, check_page, check_site
 from .document import normalise, parse_document
 from .problems import Problem
+from .topics import parse_abbreviations
 from .standards import check_sources, check_standards, reading_grade
 
 
@@ -29,19 +30,31 @@ def read_text(path: Path, shown: str) -> str | Problem:
     return normalise(text)
 
 
-def _checked(text: str, shown: str, bibliography: Bibliography, options: frozenset[str]) -> PageReport:
+def _checked(text: str, shown: str, bibliography: Bibliography, options: frozenset[str], abbreviations: dict[str, str]) -> PageReport:
     """check_page with its reading grade, from the cache when the page, the
-    bibliography and the options are unchanged."""
-    key = cache_key("page", shown, text, bibliography.digest, ",".join(sorted(options)))
+    bibliography, the options and the site's abbreviations are unchanged."""
+    words = "\n".join(f"{k}\t{v}" for k, v in sorted(abbreviations.items()))
+    key = cache_key("page", shown, text, bibliography.digest, ",".join(sorted(options)), words)
     report = cache.load("page", key)
     if isinstance(report, PageReport):
         return report
     document = parse_document(text, shown)
-    report = check_page(document, bibliography, options)
+    report = check_page(document, bibliography, options, abbreviations)
     if document.meta.get("audience", "patients") == "patients":
         report.grade = reading_grade(document)
     cache.save("page", key, report)
     return report
+
+
+def shown_from(files: tuple[Path, ...], root: Path) -> list[tuple[Path, str]]:
+    """(file, path shown in reports): relative to `root` where it lies inside it."""
+    shown = []
+    for file in files:
+        try:
+            shown.append((file, file.resolve().relative_to(root.resolve()).as_posix()))
+        except ValueError:
+            shown.append((file, file.as_posix()))
+    return shown
 
 
 def markdown_files(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -61,21 +74,34 @@ def check_files(
     bibliography: Bibliography,
     options: frozenset[str] = frozenset(),
     today: datetime.date | None = None,
+    snippets: list[tuple[Path, str]] | None = None,
 ) -> SiteReport:
     """Check every page (given as file and the path it is shown as) and the site
-    as a whole: claims, citations and the health-content standards."""
+    as a whole: claims, citations and the health-content standards. `snippets`
+    are files appended to every page (abbreviations): their definitions give
+    the topic check the guide's abbreviations, and their text is checked for
+    claims like a page's (without the page standards)."""
     today = today or datetime.date.today()
     reports: list[PageReport] = []
     unreadable: list[Problem] = []
+    abbreviations: dict[str, str] = {}
+    snippet_problems: list[Problem] = []
+    for file, shown in snippets or []:
+        text = read_text(file, shown)
+        if isinstance(text, Problem):
+            unreadable.append(text)
+            continue
+        abbreviations.update(parse_abbreviations(text))
+        snippet_problems.extend(_checked(text, shown, bibliography, options, {}).problems)
     for file, shown in files:
         text = read_text(file, shown)
         if isinstance(text, Problem):
             unreadable.append(text)
             continue
-        report = _checked(text, shown, bibliography, options)
+        report = _checked(text, shown, bibliography, options, abbreviations)
         report.problems = report.problems + check_standards(report.document, today, report.grade)
         reports.append(report)
     site = check_site(reports, bibliography)
     site.problems.extend(check_sources(site, today))
-    site.problems[:0] = unreadable
+    site.problems[:0] = unreadable + snippet_problems
     return site

@@ -47,7 +47,16 @@ DENOMINATORS = {
     "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9,
     "tenth": 10, "tenths": 10,
 }
-MULTIPLIER_WORDS = {"twice": 2, "double": 2, "thrice": 3, "triple": 3}
+MULTIPLIER_WORDS = {"twice": 2, "double": 2, "thrice": 3, "triple": 3, "half": 0.5}
+#: Verbs a proportion word can be the subject of ("a third relapse", "more than
+#: half improve"): what tells "a third relapse" from "a third antidepressant".
+SUBJECT_VERBS = (
+    "relapse relapsed respond responded recover recovered remit remitted improve improved get got have had has "
+    "develop developed experience experienced report reported stop stopped drop dropped die died need needed "
+    "benefit benefited benefitted achieve achieved reach reached feel felt are were will would may might can could "
+    "do did does don't didn't never still also eventually go went show showed return returned attempt attempted "
+    "see saw continue continued become became meet met remain remained stay stayed find found say said"
+).split()
 
 
 @dataclass(frozen=True)
@@ -151,6 +160,8 @@ POINTS = r"\s?(?:percentage\s+points?\b|pp\b)"
 MAGNITUDE = r"(?:thousand|million|billion|trillion|bn)\b"
 CURRENCY = r"US\$|\$|€|£"
 DURATION = r"(?:hours?|days?|weeks?|months?|years?)\b"
+#: The object a multiplier compares with: "twice that of", "three times those in".
+COMPARED = r"(?:that|those)\s(?:of|in|for|among|seen\sin|found\sin)"
 RATIO = r"(?:adjusted\s)?(?:odds|hazard|risk|rate|incidence\srate)\sratio|relative\srisk|(?-i:\b(?:a?OR|a?HR|RR|IRR)\b)"
 # A number must not be glued to a name: DSM-5, ICD-10, CYP2D6, 5-HT1A, COVID-19.
 START = r"(?<![\w.,/\-–@#:])"
@@ -168,8 +179,10 @@ CLAIM_SYNTAX = rf"""
       | {START}(?P<count>{NUM}|{WORDNUM})\s(?P<count_mag>{MAGNITUDE})
       | \b(?:{RATIO})s?\s?(?:of\s|was\s|were\s|=\s?|:\s?|,\s)?(?P<ratio_lo>{NUM})(?:\s?(?:-|–|to)\s?(?P<ratio_hi>{NUM}))?
       | {START}(?P<fold>{NUM})(?:\s?-?\s?fold\b|\s?×|x(?=\s))
-      | {START}(?P<times>{NUM}|{WORDNUM})\stimes\s(?:as|more|higher|greater|lower|less|the|likelier)\b
-      | \b(?P<mult>twice|thrice|double|triple)\s(?:as|the|more)\b
+      | {START}(?P<times>{NUM}|{WORDNUM})\stimes\s(?:as|more|higher|greater|lower|less|the|likelier|{COMPARED})\b
+      | \b(?P<mult>twice|thrice|double|triple)\s(?:as|the|more|{COMPARED})\b
+      | \b(?P<mult_half>half)\s(?:as|{COMPARED})\b
+      | {START}\b(?P<half>half)\b
       | \b(?P<in_a>{NUM}|{WORDNUM})\s(?:in|out\sof)\s(?P<in_b>{NUM}|{WORDNUM})\b(?!\s?(?:%|per))
       | {START}(?P<sl_a>\d)/(?P<sl_b>\d{{1,2}})(?![\d/])
       | \b(?P<fr_num>a|an|one|two|three|four|five|six|seven|eight|nine)(?P<fr_sep>[\s-])(?P<fr_den>{DENOM})\b
@@ -207,16 +220,18 @@ UPPER_BOUND_BEFORE = re.compile(
 )
 BOUND_AFTER = re.compile(r"^\s*(?:or\s+(?P<up>more|higher|greater|above|longer)|or\s+(?P<down>less|fewer|lower|below))\b", re.IGNORECASE)
 #: "a third" needs "of" after it or a hedge before it: "a third antidepressant" is an ordinal.
-FRACTION_NEEDS = re.compile(r"^\s+of\b|^\s*\(", re.IGNORECASE)
-HALF_PATTERN = re.compile(
-    rf"{START}\b(?P<half>half)\b(?=\s+(?:of|the\s+(?:patients|people|participants|adults|those|cases|children|women|men))\b)",
-    re.IGNORECASE,
-)
+FRACTION_NEEDS = re.compile(r"^\s+of\b|^\s*\(|^\s+the\s+(?:patients|people|participants|adults|those|cases|children|women|men)\b", re.IGNORECASE)
+#: A proportion word as the subject of a verb: "a third relapse", "half improve".
+SUBJECT_OF = re.compile(rf"^\s+(?:{'|'.join(re.escape(v) for v in SUBJECT_VERBS)})\b", re.IGNORECASE)
+#: A proportion word ending its clause, as an object: "ECT helps about half."
+CLAUSE_END = re.compile(r"^\s*(?:[.;:,)!?]|$|\s(?:and|but|or|whereas|while)\b)", re.IGNORECASE)
 
 #: "95% CI": a confidence level, not a claim.
 CONFIDENCE_LEVEL = re.compile(r"^\s?(?:CI\b|confidence\s+(?:interval|limit))", re.IGNORECASE)
 #: "the second half", "half of the year": halves that are not proportions of people.
-ORDINAL_HALF = re.compile(r"\b(?:first|second|latter|former|last|other|one|and\s+a)\s+$", re.IGNORECASE)
+ORDINAL_HALF = re.compile(r"\b(?:first|second|latter|former|last|other|one|and\s+a|in)\s+$", re.IGNORECASE)
+#: "after a third relapse": a preposition makes "a third relapse" a noun phrase, not a subject.
+PREPOSITION_BEFORE = re.compile(r"\b(?:after|before|until|following|during|with|from|for|to|at|on|by|since|of|in|the|her|his|their|a)\s+$", re.IGNORECASE)
 TIME_HALF = re.compile(r"\s+of\s+(?:the\s+|a\s+|that\s+|this\s+)?(?:year|day|week|month|century|decade|hour|night|dose|trial|study|session|course)s?\b", re.IGNORECASE)
 
 
@@ -263,6 +278,19 @@ def _qualifier(before: str, after: str, symbol: str | None, default: str = EXACT
             return NEARLY
         return FRACTION if default == FRACTION else APPROX
     return default
+
+
+def _is_proportion(before: str, after: str, needs_context: bool) -> bool:
+    """Is "a third" / "half" a share of people here, not an ordinal ("a third
+    antidepressant") or a measure ("half an hour")? It is when "of" follows,
+    a hedge or bound precedes, or it is the subject of a verb; a lone "half"
+    also when it ends its clause ("ECT helps half")."""
+    hedged = HEDGE_BEFORE.search(before) or LOWER_BOUND_BEFORE.search(before) or UPPER_BOUND_BEFORE.search(before)
+    if FRACTION_NEEDS.match(after) or hedged:
+        return True
+    if SUBJECT_OF.match(after):
+        return not PREPOSITION_BEFORE.search(before)
+    return needs_context and bool(CLAUSE_END.match(after))
 
 
 def _range(lo: str, hi: str, unit: str, scale: float = 1.0) -> tuple[float, float, float]:
@@ -316,9 +344,14 @@ def _statistic(m: re.Match, text: str, options: frozenset[str]) -> Statistic | N
         high, unit, form = low, "x", "multiplier"
         if word.lower() in WORD_NUMBERS:
             slack, default = 0.05, FRACTION
-    elif g["mult"] is not None:
-        low = high = float(MULTIPLIER_WORDS[g["mult"].lower()])
-        slack, unit, form, default = 0.05, "x", "multiplier", FRACTION
+    elif g["mult"] is not None or g["mult_half"] is not None:
+        low = high = float(MULTIPLIER_WORDS[(g["mult"] or g["mult_half"]).lower()])
+        slack, unit, form, default = 0.05 * low / 2, "x", "multiplier", FRACTION
+    elif g["half"] is not None:
+        if not _is_proportion(before, after, needs_context=True) or ORDINAL_HALF.search(before) or TIME_HALF.match(after):
+            return None
+        low = high = 50.0
+        slack, unit, form, default = 0.05, "%", "proportion", FRACTION
     elif g["in_a"] is not None:
         a, _ = _number(g["in_a"])
         b, _ = _number(g["in_b"])
@@ -338,9 +371,8 @@ def _statistic(m: re.Match, text: str, options: frozenset[str]) -> Statistic | N
         plural = g["fr_den"].lower().endswith("s") and g["fr_den"].lower() != "halves"
         if numerator >= denominator or (numerator > 1) != plural:
             return None
-        hedged = HEDGE_BEFORE.search(before) or LOWER_BOUND_BEFORE.search(before) or UPPER_BOUND_BEFORE.search(before)
         article = g["fr_num"].lower() in ("a", "an")
-        if article and not hedged and not FRACTION_NEEDS.match(after):
+        if article and not _is_proportion(before, after, needs_context=False):
             return None
         low = high = 100 * numerator / denominator
         slack, unit, form, default = 0.05, "%", "proportion", FRACTION
@@ -380,13 +412,6 @@ def find_quantities(text: str, options: frozenset[str] = frozenset()) -> list[St
         stat = _statistic(m, text, options)
         if stat is not None:
             found.append(stat)
-    for m in HALF_PATTERN.finditer(text):
-        before = text[max(0, m.start() - 30): m.start()]
-        if ORDINAL_HALF.search(before) or TIME_HALF.match(text, m.end()):
-            continue
-        qualifier = _qualifier(before, text[m.end(): m.end() + 20], None, FRACTION)
-        found.append(Statistic(m.start(), m.end(), m.group(0), Quantity(50.0, 50.0, "%", 0.05, qualifier), "proportion"))
-    found.sort(key=lambda s: s.start)
     return found
 
 

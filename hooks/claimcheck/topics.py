@@ -44,21 +44,28 @@ GENERIC = frozenset(
     """.split()
 )
 
-#: Words that name the same topic in this guide. Each row is one group; a word
-#: of a row agrees with every other word of it (after stemming).
-SYNONYMS: tuple[tuple[str, ...], ...] = (
+#: Outcomes a figure can measure. Each row is one group; a word of a row agrees
+#: with every other word of it (after stemming). A clause and a finding that
+#: each name an outcome must name the same one: "relapse in 12% after ECT" does
+#: not agree with `ect-use-rate`, though both say ECT.
+MEASURES: tuple[tuple[str, ...], ...] = (
     ("remission", "remit", "remitted", "remitting", "remitter"),
     ("response", "respond", "responded", "responder", "responders", "improvement", "improved"),
     ("relapse", "relapsed", "recurrence", "recur", "recurred"),
     ("prevalence", "prevalent", "affected", "affects", "common"),
     ("cost", "costs", "burden", "spending", "expenditure", "economic"),
-    ("suicide", "suicidal", "suicidality", "self-harm"),
+    ("suicide", "suicidal", "suicidality"),
     ("death", "deaths", "mortality", "died", "die"),
+    ("use", "used", "received", "receive", "offered", "uptake", "utilisation", "utilization"),
+    ("dropout", "discontinuation", "discontinued", "stopped", "withdrawal"),
+)
+
+#: Other words that name the same thing in this guide, grouped the same way.
+SYNONYMS: tuple[tuple[str, ...], ...] = MEASURES + (
     ("placebo", "sham", "dummy"),
     ("efficacy", "effective", "effectiveness", "efficacious", "benefit", "benefits"),
     ("resistant", "resistance", "refractory"),
-    ("side-effect", "adverse", "harm", "harms", "tolerability"),
-    ("dropout", "discontinuation", "discontinued", "stopped", "withdrawal"),
+    ("adverse", "harm", "harms", "tolerability"),
     ("hospital", "hospitalisation", "hospitalization", "inpatient", "admission"),
     ("memory", "cognitive", "amnesia"),
     ("older", "elderly", "age", "aged"),
@@ -82,13 +89,14 @@ def stem(word: str) -> str:
 
 _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
 _SYNONYM_OF = {stem(word): f"~{group[0]}" for group in SYNONYMS for word in group}
+_MEASURE_TERMS = frozenset(f"~{group[0]}" for group in MEASURES)
 
 
 def _terms_of_word(word: str) -> set[str]:
     """The topic terms one word contributes: its stem (or synonym group); a
     hyphenated word also contributes each of its parts."""
     terms = set()
-    for part in [word, *word.split("-")] if "-" in word else [word]:
+    for part in word.split("-"):
         if not part:
             continue
         key = stem(part)
@@ -114,13 +122,31 @@ def terms(text: str, abbreviations: Mapping[str, str] = {}) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class TopicVerdict:
-    """Whether a clause and a finding agree in topic, and on which terms."""
+    """Whether a clause and a finding agree in topic: they share a term, and
+    do not name two different outcomes."""
 
     shared: frozenset[str]
+    clause_measures: frozenset[str] = frozenset()
+    finding_measures: frozenset[str] = frozenset()
+
+    @property
+    def conflicting(self) -> bool:
+        return bool(self.clause_measures and self.finding_measures and not self.clause_measures & self.finding_measures)
 
     @property
     def agrees(self) -> bool:
-        return bool(self.shared)
+        return bool(self.shared) and not self.conflicting
+
+    def describe(self) -> str:
+        if self.conflicting:
+            return f"different outcomes: the clause says {_names(self.clause_measures)}, the finding {_names(self.finding_measures)}"
+        if self.shared:
+            return f"agrees on {_names(self.shared)}"
+        return "no word in common"
+
+
+def _names(found: frozenset[str]) -> str:
+    return ", ".join(sorted(term.lstrip("~") for term in found))
 
 
 def finding_terms(finding_id: str, note: str, words: Iterable[str], abbreviations: Mapping[str, str] = {}) -> frozenset[str]:
@@ -130,7 +156,7 @@ def finding_terms(finding_id: str, note: str, words: Iterable[str], abbreviation
 
 
 def agreement(clause_terms: frozenset[str], finding_terms_: frozenset[str]) -> TopicVerdict:
-    return TopicVerdict(clause_terms & finding_terms_)
+    return TopicVerdict(clause_terms & finding_terms_, clause_terms & _MEASURE_TERMS, finding_terms_ & _MEASURE_TERMS)
 
 
 def parse_abbreviations(text: str) -> dict[str, str]:

@@ -39,7 +39,7 @@ def test_basic_site_builds_strict_with_markers_tooltips_and_references(build_fix
     # are found once each, on the bibliography page; the ledger is not searched
     index = json.loads((site / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     sections = {doc["location"]: doc["text"] for doc in index["docs"]}
-    assert "have TRD [1]. That is roughly 2.8 million people [1, p. 4].</p>" in sections[""]
+    assert "have TRD [1]. That is roughly 2.8 million US adults with TRD [1, p. 4].</p>" in sections[""]
     assert set(sections) == {"", "other/", "bibliography/"}
     assert "Zhdanava" not in sections[""] and sections["bibliography/"].count("Zhdanava") == 1
     assert "<li>Maryia Zhdanava and Dominic Pilon. The prevalence of TRD in the United States" in sections["bibliography/"]

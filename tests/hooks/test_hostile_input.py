@@ -56,7 +56,7 @@ def test_broken_pages_give_one_clear_line(build_fixture, name, data, expected):
 
 def test_bom_crlf_empty_and_front_matter_only_pages_build(build_fixture):
     def mutate(site):
-        write(site, "crlf.md", ("\ufeff" + PAGE_HEAD + "About a third of treated adults [@zhdanava2021].\n").replace("\n", "\r\n").encode())
+        write(site, "crlf.md", ("\ufeff" + PAGE_HEAD + "About a third of treated adults have TRD [@zhdanava2021].\n").replace("\n", "\r\n").encode())
         write(site, "empty.md", b"")
         write(site, "only-front-matter.md", PAGE_HEAD.encode())
 
