@@ -95,6 +95,16 @@ def make_input(case: str, size: int) -> str:
         return FRONT + " ".join(_claims(size, bib)) + "\n"
     if case == "same-figure":
         return FRONT + " ".join(_claims(1, bib) * size) + "\n"
+    if case == "multi-clause":
+        clauses = [claim.rstrip(".") for claim in _claims(size, bib)]
+        return FRONT + ", and ".join(clauses) + ".\n"
+    if case == "clause-citations":
+        keys = " ".join(f"[@{bib[i % len(bib)].key}]" for i in range(size))
+        numbers = ", ".join(f"{i % 90 + 5}%" for i in range(size))
+        return FRONT + f"Figures of {numbers} were reported {keys}; and (in brackets {keys}) more.\n"
+    if case == "headings":
+        claims = _claims(size, bib)
+        return FRONT + "\n\n".join(f"{'#' * (2 + n % 4)} Section {n}: about {n % 90 + 5}% of them\n\n{claims[n]}" for n in range(size)) + "\n"
     raise ValueError(case)
 
 
@@ -106,9 +116,12 @@ CASES = {
     "sentence-citations": ("10,000 citations in one sentence", [10_000], "citations"),
     "para-citations": ("10,000 cited sentences in one paragraph", [10_000], "citations"),
     "same-figure": ("10,000 sentences stating one figure", [10_000], "sentences"),
+    "multi-clause": ("one sentence of 5,000 cited clauses", [5_000], "clauses"),
+    "clause-citations": ("5,000 numbers and 10,000 citations in one clause", [5_000], "citations"),
+    "headings": ("page of 5,000 headings stating numbers", [5_000], "headings"),
     "bibliography": ("10,000-entry bibliography", [10_000], "entries"),
 }
-SITE_CASES = ("sentence-citations", "para-citations", "same-figure")
+SITE_CASES = ("sentence-citations", "para-citations", "same-figure", "multi-clause", "clause-citations", "headings")
 
 
 STAGES = ["parse_document", "find_citations", "find_quantities", "check_page", "render_markdown", "reading_grade",

@@ -76,6 +76,7 @@ class SiteReport:
     bibliography: Bibliography
     problems: list[Problem]
     disagreements: dict[str, list[Finding]]
+    abbreviations: dict[str, str] = field(default_factory=dict)
 
     @property
     def claims(self) -> list[Claim]:
@@ -163,6 +164,14 @@ def judge(quantity: Quantity, findings: list[Finding], clause_terms: frozenset[s
     if any(c.value for c in considered):
         return Judgement(OFF_TOPIC, None, considered)
     return Judgement(UNSUPPORTED, None, considered)
+
+
+def reconsider(claim: Claim, document: Document, bibliography: Bibliography, abbreviations: Mapping[str, str] | None = None) -> Judgement:
+    """Judge a checked claim again, keeping every finding weighed, so an editor
+    can see why it passed or failed (`claimcheck --explain`)."""
+    topics = TopicIndex({**(abbreviations or {}), **parse_abbreviations(document.source)})
+    findings = [f for key in claim.citations for entry in [bibliography.get(key)] if entry is not None for f in entry.findings]
+    return judge(claim.quantity, findings, topics.clause(claim.clause), topics)
 
 
 def _off_topic_message(judgement: Judgement, clause: str) -> str:
@@ -284,11 +293,13 @@ def _settle_headings(report: PageReport, pending: list[_Pending], topics: TopicI
     text it heads states and cites the same finding (matching in value and
     topic); otherwise it is reported with what to add."""
     document = report.document
+    cited = sorted((c.line, n) for n, c in enumerate(report.claims) if c.status == SUPPORTED and c.finding is not None)
+    lines = [line for line, _ in cited]
     for item in pending:
         claim = report.claims[item.index]
         first, last = document.line_of(item.scope[0]), document.line_of(max(item.scope[0], item.scope[1] - 1))
-        support = next((c for c in report.claims
-                        if c.status == SUPPORTED and c.finding is not None and c.unit != claim.unit and first <= c.line <= last
+        below = (report.claims[n] for _, n in cited[bisect.bisect_left(lines, first):bisect.bisect_right(lines, last)])
+        support = next((c for c in below if c.finding is not None and c.unit != claim.unit
                         and matches(claim.quantity, c.finding.value) and agreement(item.terms, topics.of(c.finding)).agrees), None)
         if support is not None:
             report.claims[item.index] = replace(claim, status=SUPPORTED, finding=support.finding, citations=support.citations)

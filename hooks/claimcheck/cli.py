@@ -14,7 +14,7 @@ from pathlib import Path
 from .bibliography import load_bibliography
 from .config import ConfigError, Settings, load_settings
 from .pages import check_files, markdown_files, shown_from
-from .report import as_github, as_json, as_text, summary
+from .report import as_explanation, as_github, as_json, as_text, summary
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml to take defaults from")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text")
     parser.add_argument("--quiet", action="store_true", help="do not list info-level notes in text output")
+    parser.add_argument("--explain", metavar="FILE:LINE", help="say why each claim on that line passed or failed, finding by finding")
     return parser
 
 
@@ -52,6 +53,8 @@ def _run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 2
+    if args.explain:
+        return _explain(args.explain, args, settings)
     paths = args.paths or [settings.docs_dir]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -73,6 +76,26 @@ def _run(args: argparse.Namespace) -> int:
             print(as_text(shown))
         print(summary(report), file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def _explain(where: str, args: argparse.Namespace, settings: Settings) -> int:
+    """`--explain FILE:LINE`: check that one page and explain its claims on LINE."""
+    file, _, line = where.rpartition(":")
+    if not file or not line.isdigit():
+        print(f"claimcheck: --explain {where}: give FILE:LINE, for example docs/how-common.md:12", file=sys.stderr)
+        return 2
+    page = Path(file)
+    if not page.is_file():
+        print(f"claimcheck: --explain {where}: {file}: no such file", file=sys.stderr)
+        return 2
+    bibliography = load_bibliography(args.bib or settings.bibliography)
+    report = check_files([(page, page.as_posix())], bibliography, settings.options,
+                         snippets=shown_from(settings.snippets, args.config.parent))
+    if not report.pages:
+        print(f"claimcheck: --explain {where}: the page could not be read", file=sys.stderr)
+        return 2
+    print(as_explanation(report.pages[0], int(line), bibliography, report.abbreviations))
+    return 0
 
 
 if __name__ == "__main__":

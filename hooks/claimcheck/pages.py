@@ -82,7 +82,6 @@ def check_files(
     the topic check the guide's abbreviations, and their text is checked for
     claims like a page's (without the page standards)."""
     today = today or datetime.date.today()
-    reports: list[PageReport] = []
     unreadable: list[Problem] = []
     abbreviations: dict[str, str] = {}
     snippet_problems: list[Problem] = []
@@ -93,6 +92,15 @@ def check_files(
             continue
         abbreviations.update(parse_abbreviations(text))
         snippet_problems.extend(_checked(text, shown, bibliography, options, {}).problems)
+    site = _check_pages(files, bibliography, options, today, abbreviations, unreadable)
+    site.problems[:0] = unreadable + snippet_problems
+    site.abbreviations = abbreviations
+    return site
+
+
+def _check_pages(files: list[tuple[Path, str]], bibliography: Bibliography, options: frozenset[str], today: datetime.date,
+                 abbreviations: dict[str, str], unreadable: list[Problem]) -> SiteReport:
+    reports: list[PageReport] = []
     for file, shown in files:
         text = read_text(file, shown)
         if isinstance(text, Problem):
@@ -103,5 +111,4 @@ def check_files(
         reports.append(report)
     site = check_site(reports, bibliography)
     site.problems.extend(check_sources(site, today))
-    site.problems[:0] = unreadable + snippet_problems
     return site

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-from .check import SiteReport
+from collections.abc import Mapping
+
+from .bibliography import Bibliography
+from .check import PageReport, SiteReport, reconsider
 from .problems import Problem
 
 
@@ -49,3 +52,26 @@ def summary(report: SiteReport) -> str:
     supported = sum(1 for c in claims if c.status == "supported")
     return (f"{len(report.pages)} pages, {len(claims)} claims ({supported} matched to a finding); "
             f"{counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {counts.get('info', 0)} notes")
+
+
+def as_explanation(page: PageReport, line: int, bibliography: Bibliography, abbreviations: Mapping[str, str]) -> str:
+    """Why each claim on one line passed or failed: its clause, its citations,
+    every finding of those citations with its value and topic verdicts, and the
+    final verdict (`claimcheck --explain FILE:LINE`)."""
+    claims = [c for c in page.claims if c.line == line]
+    if not claims:
+        return f"{page.path}:{line}: no statistic on this line (claims on this page are on lines {', '.join(str(n) for n in sorted({c.line for c in page.claims})) or 'none'})"
+    out = []
+    for claim in claims:
+        out.append(f"{page.path}:{line}: «{claim.text}» ({claim.form}, read as {claim.quantity.describe()}, {claim.quantity.qualifier})")
+        out.append(f"  clause: «{claim.clause}»")
+        out.append(f"  citations: {', '.join('@' + k for k in claim.citations) or 'none'}")
+        judgement = reconsider(claim, page.document, bibliography, abbreviations)
+        for item in judgement.considered:
+            value = "matches in value" if item.value else "does not match in value"
+            out.append(f"    {item.finding.key}: `{item.finding.id}` = {item.finding.text}: {value}; topic: {item.topic.describe()}")
+        if claim.citations and not judgement.considered:
+            out.append("    (the cited entries record no findings)")
+        finding = f" (`{claim.finding.id}` of {claim.finding.key})" if claim.finding is not None else ""
+        out.append(f"  verdict: {claim.status}{finding}")
+    return "\n".join(out)

@@ -58,6 +58,7 @@ MEASURES: tuple[tuple[str, ...], ...] = (
     ("death", "deaths", "mortality", "died", "die"),
     ("use", "used", "received", "receive", "offered", "uptake", "utilisation", "utilization"),
     ("dropout", "discontinuation", "discontinued", "stopped", "withdrawal"),
+    ("women", "woman", "female", "females", "men", "male", "males", "sex"),
 )
 
 #: Other words that name the same thing in this guide, grouped the same way.

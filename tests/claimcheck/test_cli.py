@@ -78,3 +78,26 @@ def test_defaults_come_from_mkdocs_yml(fmt, tmp_path, monkeypatch, capsys):
     assert "index.md" in out and "refs.bib" in out
     if fmt == "github":
         assert "file=docs/index.md,line=1," in out and "file=refs.bib,line=1," in out
+
+
+def test_a_number_matching_an_unrelated_finding_fails_with_an_annotation_on_its_line(tmp_path, capsys):
+    page = tmp_path / "pr.md"
+    page.write_text("Intro.\n\nAbout 45% of patients respond to switching [@zhdanava2021].\n", encoding="utf-8")
+    assert main(["--bib", BIB, "--format", "github", str(page)]) == 1
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if "title=off-topic" in line]
+    assert line.startswith("::error ") and ",line=3," in line and "trd-share-of-treated-mdd-burden" in line
+
+
+def test_explain_shows_clause_citations_each_finding_and_verdict(capsys):
+    assert main(["--bib", BIB, "--explain", str(CORPUS / "pages" / "topics.md") + ":8"]) == 0
+    out = capsys.readouterr().out
+    assert "clause: «About 45% of patients respond to switching [@zhdanava2021].»" in out
+    assert "citations: @zhdanava2021" in out
+    assert "`trd-share-of-treated-mdd-burden` = 47.2%: matches in value; topic: different outcomes" in out
+    assert "`trd-us-adults` = 2.8 million: does not match in value" in out
+    assert out.rstrip().endswith("verdict: off-topic")
+
+
+def test_explain_refuses_a_malformed_place(capsys):
+    assert main(["--bib", BIB, "--explain", "nowhere"]) == 2
+    assert "give FILE:LINE" in capsys.readouterr().err
