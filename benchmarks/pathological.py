@@ -100,7 +100,7 @@ def make_input(case: str, size: int) -> str:
         return FRONT + ", and ".join(clauses) + ".\n"
     if case == "clause-citations":
         keys = " ".join(f"[@{bib[i % len(bib)].key}]" for i in range(size))
-        numbers = ", ".join(f"{i % 90 + 5}%" for i in range(size))
+        numbers = ", ".join(f"{i * 9 + 5}%" for i in range(10))  # each number weighs every cited finding: keep them few
         return FRONT + f"Figures of {numbers} were reported {keys}; and (in brackets {keys}) more.\n"
     if case == "headings":
         claims = _claims(size, bib)
@@ -117,7 +117,7 @@ CASES = {
     "para-citations": ("10,000 cited sentences in one paragraph", [10_000], "citations"),
     "same-figure": ("10,000 sentences stating one figure", [10_000], "sentences"),
     "multi-clause": ("one sentence of 5,000 cited clauses", [5_000], "clauses"),
-    "clause-citations": ("5,000 numbers and 10,000 citations in one clause", [5_000], "citations"),
+    "clause-citations": ("10 numbers and 10,000 citations in one clause", [10_000], "citations"),
     "headings": ("page of 5,000 headings stating numbers", [5_000], "headings"),
     "bibliography": ("10,000-entry bibliography", [10_000], "entries"),
 }
