@@ -29,3 +29,30 @@ def test_safety_notes_are_visible_in_the_first_viewport_on_every_page(request, s
                 if not note["text"]:
                     problems.append(f"/{url}: {selector} is empty")
     assert not problems, f"{viewport}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_crisis_notice_links_to_the_help_now_page_on_every_page(request, site, viewport):
+    """Everywhere, the notice links to Help now; on phones it is that one line, with the
+    numbers themselves left to the Help now page."""
+    tour = request.getfixturevalue(f"{viewport}_tour")
+    help_now = site.url("help-now/")
+    assert "help-now/" in site.pages, "the Help now page was not built"
+    problems = []
+    for url, facts in tour["pages"].items():
+        crisis = facts["crisis"]
+        if crisis is None:
+            problems.append(f"/{url}: no crisis notice")
+            continue
+        links = [link for link in crisis["links"] if link["href"] == help_now]
+        if not links:
+            shown = [link["href"] for link in crisis["links"]]
+            problems.append(f"/{url}: the crisis notice shows no link to {help_now} (links shown: {shown})")
+        elif not links[0]["inside"]:
+            problems.append(f"/{url}: the Help now link «{links[0]['text']}» is cut off at the notice's edge")
+        if viewport == "phone" and crisis["lines"] > 1.5:
+            problems.append(f"/{url}: the crisis notice is {crisis['lines']:.1f} lines tall on a phone, not one")
+        text = facts["notes"]["p.crisis-help"]["text"]
+        if viewport == "desktop" and "988 (call or text, US and Canada)" not in " ".join(text.split()):
+            problems.append(f"/{url}: the desktop crisis notice does not give 988 for the US and Canada: «{text}»")
+    assert not problems, f"{viewport}:\n" + "\n".join(problems)

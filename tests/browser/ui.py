@@ -147,6 +147,24 @@ def expect_h1(page: Page, expected: str, timeout: float = 10_000) -> None:
 
 
 SAFETY_NOTES = ("p.crisis-help", "p.not-medical-advice")
+#: The crisis notice as shown: how many lines tall it is, and each link in it that is
+#: displayed, with its resolved address and whether it ends inside the notice (a link
+#: cut off by the one-line layout on phones would fail that).
+CRISIS_NOTICE_JS = """() => {
+  const note = document.querySelector("p.crisis-help");
+  if (!note) return null;
+  const box = note.getBoundingClientRect();
+  const lineHeight = parseFloat(getComputedStyle(note).lineHeight);
+  const links = [...note.querySelectorAll("a[href]")].filter((a) => a.getClientRects().length > 0);
+  return {
+    lines: box.height / lineHeight,
+    links: links.map((a) => ({
+      href: a.href,
+      text: a.innerText.trim(),
+      inside: a.getBoundingClientRect().right <= box.left + note.clientWidth + 0.5,
+    })),
+  };
+}"""
 AXE_BLOCKING = ("serious", "critical")
 
 
@@ -156,6 +174,7 @@ def tour(context, site, with_axe: bool, blocked: list) -> dict:
     - "notes": for each safety note, its count, visibility, box and text, as the page
       first appears (no scrolling);
     - "scroll_y": how far down the page opened;
+    - "crisis": the crisis notice's height in lines and its displayed links;
     - "axe": axe-core violations of impact serious or critical (if `with_axe`).
     Also "requests": every (page, requested URL) seen, including a search at the end
     (its web worker and index), and "blocked": requests aborted for leaving 127.0.0.1.
@@ -182,6 +201,7 @@ def tour(context, site, with_axe: bool, blocked: list) -> dict:
                 "box": note.bounding_box() if visible else None,
                 "text": note.inner_text().strip() if count == 1 else "",
             }
+        facts["crisis"] = page.evaluate(CRISIS_NOTICE_JS)
         if axe is not None:
             facts["axe"] = [
                 violation
