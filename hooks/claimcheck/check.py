@@ -123,6 +123,12 @@ def _support(quantity: Quantity, findings: list[Finding], sentence: str = "") ->
     return None
 
 
+def _cites_damaged(path: str, line: int, text: str, bibliography: Bibliography, key: str) -> Problem:
+    """The one problem of a claim citing an entry whose braces are damaged."""
+    where = f"{bibliography.path}:{bibliography.damaged[key].line}"
+    return Problem(path, line, "damaged-entry", text, f"cites `{key}`, which is damaged at {where}, so the number could not be checked: fix that entry first")
+
+
 def _by_unit(document: Document, items: list[tuple[int, tuple[str, ...]]]) -> dict[int, list[str]]:
     """Group (offset, values) by the unit each offset stands in, in n log n."""
     regions = sorted((start, end, index) for index, unit in enumerate(document.units) for start, end in unit.regions)
@@ -175,6 +181,9 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                                                    "statistic with no citation in its sentence (or list item, table row): add `[@key]` for the source that states it, or remove the number"))
                 elif not known:
                     status = UNKNOWN
+                elif any(e.key in bibliography.damaged for e in known):  # rule 6: one problem, at the damage
+                    status = UNVERIFIED
+                    report.problems.append(_cites_damaged(path, line, stat.text, bibliography, [e.key for e in known if e.key in bibliography.damaged][0]))
                 elif not findings:
                     status = UNVERIFIED
                     cited = ", ".join(e.key for e in known)
@@ -230,8 +239,9 @@ def _keep_two(best: list[tuple[float, Claim]], value: float, claim: Claim) -> No
     del best[2:]
 
 
-def check_site(pages: list[PageReport], bibliography: Bibliography) -> SiteReport:
-    """Check across pages: conflicts, uncited entries, sources that disagree."""
+def check_site(pages: list[PageReport], bibliography: Bibliography, whole_site: bool = True) -> SiteReport:
+    """Check across pages: conflicts, uncited entries (only when `pages` are the
+    whole site: a subset cannot tell), sources that disagree."""
     problems = list(bibliography.problems)
     for page in pages:
         problems.extend(page.problems)
@@ -246,7 +256,7 @@ def check_site(pages: list[PageReport], bibliography: Bibliography) -> SiteRepor
                                     f"disagrees with «{earlier.text}» at {earlier.file}:{earlier.line}; both state `{finding_id}`: "
                                     "reconcile them, or give both values side by side in one sentence"))
     cited = {key for page in pages for group in page.groups for key in group.keys}
-    for key, entry in bibliography.entries.items():
+    for key, entry in bibliography.entries.items() if whole_site else ():
         if key not in cited:
             problems.append(Problem(bibliography.path, entry.line, "uncited-entry", key, "no page cites this entry; cite it or remove it"))
     disagreements = {
@@ -255,5 +265,5 @@ def check_site(pages: list[PageReport], bibliography: Bibliography) -> SiteRepor
         if len(findings) > 1 and len({f.key for f in findings}) > 1 and any(not agree(a.value, b.value) for a in findings for b in findings)
     }
     order = {"error": 0, "warning": 1, "info": 2}
-    problems.sort(key=lambda p: (p.file, p.line, order[p.severity]))
+    problems.sort(key=lambda p: (p.file != bibliography.path, p.file, p.line, order[p.severity]))  # the bibliography first: its damage explains page problems
     return SiteReport(pages, bibliography, problems, disagreements)

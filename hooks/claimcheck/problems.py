@@ -13,6 +13,7 @@ KINDS = {
     "unsupported": ERROR,
     "conflict": ERROR,
     "bib-error": ERROR,
+    "damaged-entry": ERROR,
     "page-error": ERROR,
     "review-date": ERROR,
     "missing-section": ERROR,

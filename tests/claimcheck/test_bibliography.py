@@ -64,7 +64,9 @@ def test_fields_are_escaped_and_only_http_urls_linked():
 @pytest.mark.parametrize(
     "text, line, fragment",
     [
-        ("@article{a,\n  title = {x},\n  year = {2020\n}\n@article{b, title={y}}\n", 5, "syntax error"),
+        ("@article{a,\n  title = {x},\n  year = {2020\n}\n@article{b, title={y}}\n", 1, "entry a is damaged: this entry is never closed"),
+        ("@article{a, author={A, B}, title={T}, journal={J}, year={2020}}\n@article{b, title={y}\n", 2, "never closed"),
+        ("@article{a, author={A, B}, title={T}, journal={J}, year={2020}}\n@article{b, title={y}, journal = J}\n", 2, "syntax error"),
         ("@article{dup, author={A, B}, title={T}, journal={J}, year={2020}}\n@article{DUP, author={A, B}, title={T}, journal={J}, year={2020}}\n", 2, "duplicate key"),
         ("@article{a,\n  author = {A, B},\n  year = {2020}\n}\n", 1, "lacks title, journal"),
         ("@article{a, author={A, B}, title={T}, journal={J}, year={2020}, doi={https://doi.org/10.1/x}}\n", 1, "DOI of a is malformed"),
