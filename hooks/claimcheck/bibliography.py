@@ -399,7 +399,7 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
         return Bibliography(shown, {}, [Problem(shown, line, "bib-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")])
     key = cache_key("bibliography", shown, text)
     bibliography = cache.load("bibliography", key)
-    if not isinstance(bibliography, Bibliography):
+    if not _current(bibliography):
         bibliography = parse_bibliography(text, shown)
         _reuse_formatted(bibliography, cache.load("references", cache_key("references", shown)) or {})
         cache.save("bibliography", key, bibliography)
@@ -407,6 +407,15 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
     bibliography.stored_formatted = bibliography.formatted()
     _CACHE[str(path)] = (signature, bibliography)
     return bibliography
+
+
+def _current(cached: Any) -> bool:
+    """Is a cached object a `Bibliography` with every field this code reads? The
+    key hashes this code, so an older shape should never be found under it; if one
+    is (a copied cache folder), it is parsed again rather than trusted."""
+    import dataclasses
+
+    return isinstance(cached, Bibliography) and all(f.name in vars(cached) for f in dataclasses.fields(Bibliography))
 
 
 def store_formatted(bibliography: Bibliography) -> None:

@@ -44,13 +44,20 @@ def _checked(text: str, shown: str, bibliography: Bibliography, options: frozens
     return report
 
 
-def markdown_files(paths: list[Path]) -> list[tuple[Path, str]]:
+#: What counts as a Markdown page (the checker reads pages the way MkDocs's default `docs_dir` holds them).
+MARKDOWN_SUFFIXES = (".md",)
+
+
+def markdown_files(paths: list[Path], docs_dir: Path | None = None) -> list[tuple[Path, str]]:
     """(file, path shown in reports) for every .md file under `paths`, sorted;
-    files in a folder are shown relative to it, as MkDocs shows docs pages."""
+    files in a folder are shown relative to it, as MkDocs shows docs pages, and
+    so is a single file inside `docs_dir`; another single file by its name."""
     found: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            found.extend((f, f.relative_to(path).as_posix()) for f in sorted(path.rglob("*.md")) if f.is_file())
+            found.extend((f, f.relative_to(path).as_posix()) for f in sorted(path.rglob("*")) if f.suffix.lower() in MARKDOWN_SUFFIXES and f.is_file())
+        elif docs_dir is not None and docs_dir.resolve() in path.resolve().parents:
+            found.append((path, path.resolve().relative_to(docs_dir.resolve()).as_posix()))
         else:
             found.append((path, path.name))
     return found
@@ -61,9 +68,11 @@ def check_files(
     bibliography: Bibliography,
     options: frozenset[str] = frozenset(),
     today: datetime.date | None = None,
+    whole_site: bool = True,
 ) -> SiteReport:
     """Check every page (given as file and the path it is shown as) and the site
-    as a whole: claims, citations and the health-content standards."""
+    as a whole: claims, citations and the health-content standards. With
+    `whole_site` false the pages are a subset, so no entry is called uncited."""
     today = today or datetime.date.today()
     reports: list[PageReport] = []
     unreadable: list[Problem] = []
@@ -75,7 +84,7 @@ def check_files(
         report = _checked(text, shown, bibliography, options)
         report.problems = report.problems + check_standards(report.document, today, report.grade)
         reports.append(report)
-    site = check_site(reports, bibliography)
+    site = check_site(reports, bibliography, whole_site)
     site.problems.extend(check_sources(site, today))
     site.problems[:0] = unreadable
     return site
