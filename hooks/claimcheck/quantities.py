@@ -102,6 +102,9 @@ class Quantity:
         if self.unit == "count" or self.unit in CURRENCY_SIGNS:
             size = max(abs(self.low), abs(self.high))
             word, scale = next(((w, s) for w, s in (("billion", 1e9), ("million", 1e6)) if size >= s), ("", 1.0))
+            bare_count = self.unit == "count" and not word
+            if bare_count and (size < 1000 or not (self.low.is_integer() and self.high.is_integer())):
+                word, scale = "thousand", 1e3  # a bare count must be a whole 1,000 or more to be read as one
             return CURRENCY_SIGNS.get(self.unit, "") + _span(self, scale) + (f" {word}" if word else "")
         return _span(self, 1.0) + {"%": "%", "pp": "pp", "x": "x"}.get(self.unit, f" {self.unit}")
 
