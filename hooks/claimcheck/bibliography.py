@@ -10,6 +10,7 @@ brace, and a cache so `mkdocs serve` re-parses only a changed file.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import pickle
 import re
@@ -204,17 +205,21 @@ def _fields(source: PybtexEntry) -> dict[str, str]:
 def _misspelled_fields(names: list[str]) -> list[tuple[str, str]]:
     """(field as written, the project field it was meant to be) for names that are
     a slip away from `findings`, `topics` or `evidence`, or one of them not in lowercase."""
+    return [(name, meant) for name in names for meant in [_meant_field(name)] if meant]
+
+
+@functools.lru_cache(maxsize=None)
+def _meant_field(name: str) -> str | None:
+    """The project field `name` misspells, if any (a bibliography uses few distinct names)."""
     import difflib
 
-    found = []
-    for name in names:
-        if name in PROJECT_FIELDS:
-            continue
-        for meant in PROJECT_FIELDS:
-            if name.lower() == meant or _edit_distance(name.lower(), meant) <= 2 and difflib.SequenceMatcher(None, name.lower(), meant).ratio() >= 0.75:
-                found.append((name, meant))
-                break
-    return found
+    if name in PROJECT_FIELDS:
+        return None
+    for meant in PROJECT_FIELDS:
+        lowered = name.lower()
+        if lowered == meant or _edit_distance(lowered, meant) <= 2 and difflib.SequenceMatcher(None, lowered, meant).ratio() >= 0.75:
+            return meant
+    return None
 
 
 def _edit_distance(a: str, b: str) -> int:
@@ -297,13 +302,16 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
         except Exception as exc:  # pybtex raises a few errors even in capture mode
             errors.append(exc)
             data = None
-    damaged_lines = [(_line_of(starts[k.lower()][0]), _line_of(boundaries[bisect.bisect_right(boundaries, starts[k.lower()][0])])) for k in damaged]
+    # Each damaged entry's lines, to the start of the next entry (where pybtex notices the damage).
+    damaged_spans = sorted((_line_of(starts[k.lower()][0]), _line_of(boundaries[bisect.bisect_right(boundaries, starts[k.lower()][0])])) for k in damaged)
+    damaged_firsts = [first for first, _ in damaged_spans]
     for error in errors:
         message = str(error)
         if message.startswith("repeated bibliography entry"):
             continue
         line = getattr(error, "lineno", None) or 1
-        if any(first <= line <= after for first, after in damaged_lines) or ("premature end of file" in message and damaged):
+        at = bisect.bisect_right(damaged_firsts, line) - 1
+        if (at >= 0 and line <= damaged_spans[at][1]) or ("premature end of file" in message and damaged):
             continue  # the damaged entry's own problem says where it starts
         message = re.sub(r"^syntax error in line \d+: ", "", message)
         if "premature end of file" in message:
