@@ -54,12 +54,14 @@ def _find_config() -> Path | None:
 def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
     """The settings, and the repository root (the folder holding the config,
     else the current folder) that GitHub annotation paths are relative to."""
+    if args.config is not None and not args.config.is_file():
+        raise ConfigError(f"{args.config}: no such config file; pass the path of mkdocs.yml")
     config = args.config or _find_config()
-    if config is not None and config.exists():
+    if config is not None:
         return load_settings(config), config.resolve().parent
     if args.paths and args.bib:
         return Settings(docs_dir=Path("docs"), bibliography=args.bib), Path.cwd()
-    raise ConfigError(f"{config or 'mkdocs.yml'}: not found; pass --config, or both PATH and --bib")
+    raise ConfigError("mkdocs.yml: not found in this folder or above; pass --config, or both PATH and --bib")
 
 
 def _pages(paths: list[Path], docs_dir: Path) -> list[tuple[Path, str]]:

@@ -116,6 +116,13 @@ def test_a_bibliography_missing_from_the_config_is_a_usage_error(tmp_path, monke
     assert "refs.bib: no such bibliography file" in capsys.readouterr().err
 
 
+def test_a_missing_config_given_explicitly_is_a_usage_error(tmp_path, capsys):
+    page = tmp_path / "p.md"
+    page.write_text("Some 42% of people [@used].\n", encoding="utf-8")
+    assert main(["--config", str(tmp_path / "nope.yml"), "--bib", BIB, str(page)]) == 2
+    assert "nope.yml: no such config file" in capsys.readouterr().err
+
+
 def test_a_folder_without_pages_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "notes.txt").write_text("42% of people\n", encoding="utf-8")
