@@ -235,8 +235,16 @@ def _edit_distance(a: str, b: str) -> int:
 
 def _field_line(text: str, start: int, end: int, name: str, line_of: _Lines, default: int) -> int:
     """The line where field `name` is set between offsets `start` and `end`."""
-    found = re.compile(rf"(?<![\w-]){re.escape(name)}\s*=").search(text, start, end)
-    return line_of(found.start()) if found else default
+    for found in _field_pattern(name).finditer(text, start, end):
+        if found.start() == 0 or not (text[found.start() - 1].isalnum() or text[found.start() - 1] in "_-"):
+            return line_of(found.start())
+    return default
+
+
+@functools.lru_cache(maxsize=None)
+def _field_pattern(name: str) -> re.Pattern[str]:
+    """`name =` (starting with the literal name: the regex engine then scans fast)."""
+    return re.compile(rf"{re.escape(name)}\s*=")
 
 
 def _damage(text: str, start: int, end: int, line_of: _Lines) -> tuple[int, str] | None:
