@@ -2,13 +2,15 @@
 
 pybtex does the BibTeX parsing (macros, `#` concatenation, crossref) and, in
 `formatting`, the formatting. This module adds what pybtex does not know:
-source line numbers, the project's required fields, the `findings` and
-`evidence` fields, and a cache so `mkdocs serve` re-parses only a changed file.
+source line numbers, the project's required fields, the `findings`, `topics`
+and `evidence` fields, misspelled field names, entries damaged by a missing
+brace, and a cache so `mkdocs serve` re-parses only a changed file.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import pickle
 import re
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import cache
 from .cache import cache_key
 from .problems import Problem
-from .quantities import Quantity, parse_value
+from .quantities import BARE_VALUE, Quantity, parse_value
 
 if TYPE_CHECKING:
     from pybtex.database import Entry as PybtexEntry
@@ -29,7 +31,14 @@ VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "publisher", "institutio
 DOI = re.compile(r"^10\.\d{4,9}/[^\s\"<>]+$")
 FINDING_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FINDING = re.compile(r"^\s*(?P<id>[^:]+?)\s*:\s*(?P<value>[^()]+?)\s*(?:\((?P<note>[^()]*)\))?\s*$", re.DOTALL)
-FINDINGS_FIELD = re.compile(r"\bfindings\s*=", re.IGNORECASE)
+TOPIC = re.compile(r"^\s*(?P<id>[^:]+?)\s*:(?P<words>[^:]*)$")
+TOPIC_WORD = FINDING_ID
+#: Fields this project adds to BibTeX; a name a slip away from one is a misspelling.
+PROJECT_FIELDS = ("findings", "topics", "evidence")
+#: A finding ID naming a statistic that has no unit, so its VALUE may be a bare number.
+UNITLESS_ID = re.compile(r"(?:^|-)(?:effect|smd|p-value|correlation|kappa|nnt|nnh|score)(?:-|$)")
+#: A line that starts a field: inside a field's braces it means the field was never closed.
+FIELD_START = re.compile(r"^[ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*[{\"\d]", re.MULTILINE)
 ENTRY_START = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s{}()]*)", re.MULTILINE)
 
 
@@ -42,6 +51,7 @@ class Finding:
     text: str
     note: str
     key: str
+    words: tuple[str, ...] = ()  # extra topic words declared for it in `topics`
 
 
 @dataclass
@@ -82,6 +92,7 @@ class Bibliography:
     digest: str = ""
     cache_key: str = ""
     stored_formatted: int = 0  # formatted references and labels in the cached copy
+    damaged: dict[str, Problem] = field(default_factory=dict)  # entry key -> the problem where its damage starts
     _findings_by_id: dict[str, list[Finding]] | None = field(default=None, repr=False)
 
     def formatted(self) -> int:
@@ -122,7 +133,8 @@ class _Lines:
 
 
 def _parse_findings(raw: str, key: str) -> tuple[list[Finding], list[str]]:
-    findings, errors = [], []
+    findings: list[Finding] = []
+    errors: list[str] = []
     for part in (p for p in raw.split(";") if p.strip()):
         m = FINDING.match(part)
         if not m:
@@ -132,12 +144,136 @@ def _parse_findings(raw: str, key: str) -> tuple[list[Finding], list[str]]:
         if not FINDING_ID.match(ident):
             errors.append(f"finding ID «{ident}» must be a lowercase slug such as `trd-share-treated-mdd`")
             continue
+        if any(f.id == ident for f in findings):
+            errors.append(f"finding ID «{ident}» is recorded twice: give each figure its own ID, or remove one")
+            continue
         value = parse_value(value_text)
         if value is None:
             errors.append(f"finding «{ident}» has value «{value_text}», not a number or range with a unit such as `30.9%`, `2.8 million`, `1.5x`, `$43.8 billion`, `6 weeks`")
             continue
+        if BARE_VALUE.match(value_text) and not _may_be_bare(ident, value):
+            errors.append(f"finding «{ident}» has value «{value_text}» with no unit: write its unit (`{value_text}%`, `{value_text}x`, "
+                          f"`{value_text} weeks`, ...); a bare number is only a count of 1,000 or more, or a statistic whose ID says it has no unit "
+                          "(`effect`, `smd`, `p-value`, `correlation`, `kappa`, `nnt`, `nnh`, `score`)")
+            continue
         findings.append(Finding(ident, value, value_text, (m.group("note") or "").strip(), key))
     return findings, errors
+
+
+def _may_be_bare(ident: str, value: Quantity) -> bool:
+    """A unitless VALUE is a count the prose grammar can state ("2,129"), or a
+    statistic without a unit (an effect size, a p-value); any other bare number
+    is a slip (`30` for `30%`) that would never match a claim."""
+    whole_counts = value.low >= 1000 and value.low.is_integer() and value.high.is_integer()
+    return whole_counts or bool(UNITLESS_ID.search(ident))
+
+
+def _parse_topics(raw: str, key: str, findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+    """`topics = {finding-id: word, word; other-id: word}`: extra words the topic
+    check accepts for a finding of the same entry."""
+    words: dict[str, tuple[str, ...]] = {}
+    errors: list[str] = []
+    ids = [f.id for f in findings]
+    for part in (p for p in raw.split(";") if p.strip()):
+        m = TOPIC.match(part)
+        if not m:
+            errors.append(f"topics «{part.strip()}» is not `FINDING-ID: word, word`")
+            continue
+        ident = m.group("id").strip()
+        if ident not in ids:
+            known = ", ".join(ids) if ids else "none"
+            errors.append(f"topics names «{ident}», which is not a finding of {key} (its findings: {known}): use one of its finding IDs")
+            continue
+        if ident in words:
+            errors.append(f"topics lists «{ident}» twice: put all its words in one `{ident}: word, word` part")
+            continue
+        given = [w.strip() for w in m.group("words").split(",")]
+        bad = [w for w in given if not TOPIC_WORD.match(w)]
+        if bad or not given:
+            errors.append(f"topics word «{bad[0] if bad else ''}» of «{ident}» is not a lowercase word (letters, digits, hyphens): write words such as `response, responders`")
+            continue
+        words[ident] = tuple(dict.fromkeys(given))
+    return [Finding(f.id, f.value, f.text, f.note, f.key, words.get(f.id, ())) for f in findings], errors
+
+
+def _fields(source: PybtexEntry) -> dict[str, str]:
+    """An entry's fields by lowercase name. BibTeX names are case-insensitive,
+    but the project's own fields are read only as written in lowercase."""
+    return {name.lower(): str(value) for name, value in source.fields.items() if name.lower() not in PROJECT_FIELDS or name in PROJECT_FIELDS}
+
+
+def _misspelled_fields(names: list[str]) -> list[tuple[str, str]]:
+    """(field as written, the project field it was meant to be) for names that are
+    a slip away from `findings`, `topics` or `evidence`, or one of them not in lowercase."""
+    return [(name, meant) for name in names for meant in [_meant_field(name)] if meant]
+
+
+@functools.lru_cache(maxsize=None)
+def _meant_field(name: str) -> str | None:
+    """The project field `name` misspells, if any (a bibliography uses few distinct names)."""
+    import difflib
+
+    if name in PROJECT_FIELDS:
+        return None
+    for meant in PROJECT_FIELDS:
+        lowered = name.lower()
+        if lowered == meant or _edit_distance(lowered, meant) <= 2 and difflib.SequenceMatcher(None, lowered, meant).ratio() >= 0.75:
+            return meant
+    return None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (field names are short)."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def _field_line(text: str, start: int, end: int, name: str, line_of: _Lines, default: int) -> int:
+    """The line where field `name` is set between offsets `start` and `end`."""
+    for found in _field_pattern(name).finditer(text, start, end):
+        if found.start() == 0 or not (text[found.start() - 1].isalnum() or text[found.start() - 1] in "_-"):
+            return line_of(found.start())
+    return default
+
+
+@functools.lru_cache(maxsize=None)
+def _field_pattern(name: str) -> re.Pattern[str]:
+    """`name =` (starting with the literal name: the regex engine then scans fast)."""
+    return re.compile(rf"{re.escape(name)}\s*=")
+
+
+def _damage(text: str, start: int, end: int, line_of: _Lines) -> tuple[int, str] | None:
+    """Where an entry's braces stop balancing, if they do: (line, what is wrong).
+
+    A field value still open when a line starts a new field (`journal = {`) lost
+    its closing brace there; an entry whose braces are unbalanced with no such
+    line was never closed."""
+    depth = 0
+    field_at = start
+    starts = {m.start(): m for m in FIELD_START.finditer(text, start, end)}
+    open_field = None
+    for offset in range(start, end):
+        char = text[offset]
+        if offset in starts:
+            if depth >= 2 and open_field is not None:
+                name = open_field.group(0).split("=")[0].strip()
+                later = starts[offset].group(0).split("=")[0].strip()
+                return line_of(field_at), (f"field `{name}` is never closed: its `{{` has no matching `}}` before `{later} =` "
+                                           f"on line {line_of(offset)}; add the missing `}}`")
+            if depth == 1:
+                open_field, field_at = starts[offset], offset
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+    if depth > 0:
+        return line_of(start), "this entry is never closed (unbalanced braces): add the missing `}`"
+    return None
 
 
 def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
@@ -146,9 +282,16 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
     _line_of = _Lines(text)
     problems: list[Problem] = []
     starts: dict[str, list[int]] = {}
+    boundaries = [m.start() for m in ENTRY_START.finditer(text)] + [len(text)]
+    damaged: dict[str, Problem] = {}
     for m in ENTRY_START.finditer(text):
         if m.group("type").lower() in ("string", "preamble", "comment"):
             continue
+        end = boundaries[bisect.bisect_right(boundaries, m.start())]
+        if m.group("key") and text.count("{", m.start(), end) != text.count("}", m.start(), end):
+            damage = _damage(text, m.start(), end, _line_of)
+            if damage is not None:
+                damaged.setdefault(m.group("key"), Problem(path, damage[0], "bib-error", m.group("key"), f"entry {m.group('key')} is damaged: {damage[1]}"))
         line = _line_of(m.start())
         if not m.group("key"):
             problems.append(Problem(path, line, "bib-error", m.group(0).strip(), "entry has no key: write `@article{key,` with a unique key"))
@@ -167,44 +310,61 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
         except Exception as exc:  # pybtex raises a few errors even in capture mode
             errors.append(exc)
             data = None
+    # Each damaged entry's lines, to the start of the next entry (where pybtex notices the damage).
+    damaged_spans = sorted((_line_of(starts[k.lower()][0]), _line_of(boundaries[bisect.bisect_right(boundaries, starts[k.lower()][0])])) for k in damaged)
+    damaged_firsts = [first for first, _ in damaged_spans]
     for error in errors:
         message = str(error)
         if message.startswith("repeated bibliography entry"):
             continue
         line = getattr(error, "lineno", None) or 1
+        at = bisect.bisect_right(damaged_firsts, line) - 1
+        if (at >= 0 and line <= damaged_spans[at][1]) or ("premature end of file" in message and damaged):
+            continue  # the damaged entry's own problem says where it starts
         message = re.sub(r"^syntax error in line \d+: ", "", message)
         if "premature end of file" in message:
             opened = [_line_of(m.start()) for m in ENTRY_START.finditer(text)]
             line = max([l for l in opened if l <= line], default=line)
             message = "this entry is never closed (unbalanced braces)"
         problems.append(Problem(path, line, "bib-error", "", f"BibTeX syntax error: {message}; check the braces and commas of the entry around this line"))
+    problems.extend(damaged.values())
     entries: dict[str, Entry] = {}
     for key, source in (data.entries.items() if data else []):
         if not key or key.startswith("unnamed-") and key.lower() not in starts:
             continue
         offsets = starts.get(key.lower(), [0])
         entry_offset = offsets[0]
+        entry_end = boundaries[bisect.bisect_right(boundaries, entry_offset)]
         line = _line_of(entry_offset)
-        fields = {name.lower(): str(value) for name, value in source.fields.items()}
+        if key in damaged:  # its fields are whatever pybtex made of the damage: report nothing more
+            entries[key] = Entry(key, source.type, line, {}, (), None, source)
+            continue
+        fields = _fields(source)
+        for written, meant in _misspelled_fields(list(source.fields.keys())):
+            field_line = _field_line(text, entry_offset, entry_end, written, _line_of, line)
+            problems.append(Problem(path, field_line, "bib-error", written, f"field `{written}` of {key} is not read: did you mean `{meant}`? Rename it (field names are lowercase)"))
         parent = data.entries.get(fields.get("crossref", "")) if "crossref" in fields else None
         if parent is not None:
-            fields = {**{n.lower(): str(v) for n, v in parent.fields.items() if n.lower() != "findings"}, **fields}
+            fields = {**{n: v for n, v in _fields(parent).items() if n not in ("findings", "topics")}, **fields}
             if not source.persons and parent.persons:
                 source.persons.update(parent.persons)
         problems.extend(_validate(path, key, line, source, fields))
         findings: list[Finding] = []
         if "findings" in fields:
-            found = FINDINGS_FIELD.search(text, entry_offset)
-            findings_line = _line_of(found.start()) if found else line
+            findings_line = _field_line(text, entry_offset, entry_end, "findings", _line_of, line)
             findings, errors_found = _parse_findings(fields["findings"], key)
             problems.extend(Problem(path, findings_line, "bib-error", key, f"{error}; fix the `findings` field of {key}") for error in errors_found)
+        if "topics" in fields:
+            topics_line = _field_line(text, entry_offset, entry_end, "topics", _line_of, line)
+            findings, errors_found = _parse_topics(fields["topics"], key, findings)
+            problems.extend(Problem(path, topics_line, "bib-error", key, f"{error}; fix the `topics` field of {key}") for error in errors_found)
         evidence = fields.get("evidence", "").strip().lower() or None
         if evidence and evidence not in EVIDENCE_TYPES:
             problems.append(Problem(path, line, "bib-error", key, f"`evidence = {{{evidence}}}` is not one of {', '.join(EVIDENCE_TYPES)}"))
             evidence = None
         entries[key] = Entry(key, source.type, line, fields, tuple(findings), evidence, source)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return Bibliography(path, entries, sorted(problems, key=lambda p: p.line), digest)
+    return Bibliography(path, entries, sorted(problems, key=lambda p: p.line), digest, damaged=damaged)
 
 
 def _validate(path: str, key: str, line: int, source: PybtexEntry, fields: dict[str, str]) -> list[Problem]:
@@ -255,7 +415,7 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
         return Bibliography(shown, {}, [Problem(shown, line, "bib-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")])
     key = cache_key("bibliography", shown, text)
     bibliography = cache.load("bibliography", key)
-    if not isinstance(bibliography, Bibliography):
+    if not _current(bibliography):
         bibliography = parse_bibliography(text, shown)
         _reuse_formatted(bibliography, cache.load("references", cache_key("references", shown)) or {})
         cache.save("bibliography", key, bibliography)
@@ -263,6 +423,15 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
     bibliography.stored_formatted = bibliography.formatted()
     _CACHE[str(path)] = (signature, bibliography)
     return bibliography
+
+
+def _current(cached: Any) -> bool:
+    """Is a cached object a `Bibliography` with every field this code reads? The
+    key hashes this code, so an older shape should never be found under it; if one
+    is (a copied cache folder), it is parsed again rather than trusted."""
+    import dataclasses
+
+    return isinstance(cached, Bibliography) and all(f.name in vars(cached) for f in dataclasses.fields(Bibliography))
 
 
 def store_formatted(bibliography: Bibliography) -> None:

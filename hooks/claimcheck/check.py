@@ -17,7 +17,7 @@ from .clauses import clauses
 from .document import Document, Unit, sentence_spans
 from .problems import ERROR, Problem
 from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, matches
-from .topics import TopicVerdict, agreement, finding_terms, parse_abbreviations, terms
+from .topics import TopicVerdict, agreement, finding_terms, parse_abbreviations, suggested_id, terms
 
 CELL_BORDER = re.compile(r"(?<!\\)\|")
 
@@ -138,7 +138,7 @@ class TopicIndex:
     def of(self, finding: Finding) -> frozenset[str]:
         key = (finding.key, finding.id)
         if key not in self._terms:
-            self._terms[key] = finding_terms(finding.id, finding.note, getattr(finding, "words", ()), self.abbreviations)
+            self._terms[key] = finding_terms(finding.id, finding.note, finding.words, self.abbreviations)
         return self._terms[key]
 
     def clause(self, text: str) -> frozenset[str]:
@@ -164,6 +164,12 @@ def judge(quantity: Quantity, findings: list[Finding], clause_terms: frozenset[s
     if any(c.value for c in considered):
         return Judgement(OFF_TOPIC, None, considered)
     return Judgement(UNSUPPORTED, None, considered)
+
+
+def _cites_damaged(path: str, line: int, text: str, bibliography: Bibliography, key: str) -> Problem:
+    """The one problem of a claim citing an entry whose braces are damaged."""
+    where = f"{bibliography.path}:{bibliography.damaged[key].line}"
+    return Problem(path, line, "damaged-entry", text, f"cites `{key}`, which is damaged at {where}, so the number could not be checked: fix that entry first")
 
 
 def reconsider(claim: Claim, document: Document, bibliography: Bibliography, abbreviations: Mapping[str, str] | None = None) -> Judgement:
@@ -270,11 +276,14 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                                                    "statistic with no citation in its sentence (or list item, table row): add `[@key]` for the source that states it, or remove the number"))
                 elif not known:
                     status = UNKNOWN
+                elif any(e.key in bibliography.damaged for e in known):  # rule 6: one problem, at the damage
+                    status = UNVERIFIED
+                    report.problems.append(_cites_damaged(path, line, stat.text, bibliography, [e.key for e in known if e.key in bibliography.damaged][0]))
                 elif not findings:
                     status = UNVERIFIED
                     cited = ", ".join(e.key for e in known)
                     report.problems.append(Problem(path, line, "unverified", stat.text,
-                                                   f"cited {cited} records no `findings`, so the number could not be checked: add it as `findings = {{quantity-id: {stat.quantity.describe()}}}` if the source states it"))
+                                                   f"cited {cited} records no `findings`, so the number could not be checked: add it as `findings = {{{suggested_id(clause_text.replace(stat.text, ' '))}: {stat.quantity.describe()}}}` if the source states it (name the ID for what it measures)"))
                 else:
                     judgement = judge(stat.quantity, findings, topics.clause(clause_text), topics)
                     status, finding = judgement.status, judgement.finding
@@ -348,8 +357,9 @@ def _keep_two(best: list[tuple[float, Claim]], value: float, claim: Claim) -> No
     del best[2:]
 
 
-def check_site(pages: list[PageReport], bibliography: Bibliography) -> SiteReport:
-    """Check across pages: conflicts, uncited entries, sources that disagree."""
+def check_site(pages: list[PageReport], bibliography: Bibliography, whole_site: bool = True) -> SiteReport:
+    """Check across pages: conflicts, uncited entries (only when `pages` are the
+    whole site: a subset cannot tell), sources that disagree."""
     problems = list(bibliography.problems)
     for page in pages:
         problems.extend(page.problems)
@@ -364,7 +374,7 @@ def check_site(pages: list[PageReport], bibliography: Bibliography) -> SiteRepor
                                     f"disagrees with «{earlier.text}» at {earlier.file}:{earlier.line}; both state `{finding_id}`: "
                                     "reconcile them, or give both values side by side in one sentence"))
     cited = {key for page in pages for group in page.groups for key in group.keys}
-    for key, entry in bibliography.entries.items():
+    for key, entry in bibliography.entries.items() if whole_site else ():
         if key not in cited:
             problems.append(Problem(bibliography.path, entry.line, "uncited-entry", key, "no page cites this entry; cite it or remove it"))
     disagreements = {
@@ -373,5 +383,5 @@ def check_site(pages: list[PageReport], bibliography: Bibliography) -> SiteRepor
         if len(findings) > 1 and len({f.key for f in findings}) > 1 and any(not agree(a.value, b.value) for a in findings for b in findings)
     }
     order = {"error": 0, "warning": 1, "info": 2}
-    problems.sort(key=lambda p: (p.file, p.line, order[p.severity]))
+    problems.sort(key=lambda p: (p.file != bibliography.path, p.file, p.line, order[p.severity]))  # the bibliography first: its damage explains page problems
     return SiteReport(pages, bibliography, problems, disagreements)

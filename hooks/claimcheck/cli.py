@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .bibliography import load_bibliography
 from .config import ConfigError, Settings, load_settings
-from .pages import check_files, markdown_files, shown_from
+from .pages import MARKDOWN_SUFFIXES, check_files, markdown_files, shown_from
 from .report import as_explanation, as_github, as_json, as_text, summary
 
 
@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimcheck", description="Check every statistic in the guide against its cited sources.")
     parser.add_argument("paths", nargs="*", type=Path, help="Markdown files or folders (default: docs_dir of mkdocs.yml)")
     parser.add_argument("--bib", type=Path, help="BibTeX file (default: extra.claimcheck.bibliography of mkdocs.yml)")
-    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml to take defaults from")
+    parser.add_argument("--config", type=Path, help="mkdocs.yml to take defaults from (default: the nearest mkdocs.yml in this folder or above)")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text")
     parser.add_argument("--quiet", action="store_true", help="do not list info-level notes in text output")
     parser.add_argument("--explain", metavar="FILE:LINE", help="say why each claim on that line passed or failed, finding by finding")
@@ -42,34 +42,75 @@ def main(argv: list[str] | None = None) -> int:
             gc.enable()
 
 
+class UsageError(Exception):
+    """A run that cannot start: the one line to print, exit status 2."""
+
+
+def _find_config() -> Path | None:
+    """mkdocs.yml in the current folder or the nearest folder above it."""
+    here = Path.cwd()
+    return next((folder / "mkdocs.yml" for folder in (here, *here.parents) if (folder / "mkdocs.yml").is_file()), None)
+
+
+def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
+    """The settings, and the repository root (the folder holding the config,
+    else the current folder) that GitHub annotation paths are relative to."""
+    if args.config is not None and not args.config.is_file():
+        raise ConfigError(f"{args.config}: no such config file; pass the path of mkdocs.yml")
+    config = args.config or _find_config()
+    if config is not None:
+        return load_settings(config), config.resolve().parent
+    if args.paths and args.bib:
+        return Settings(docs_dir=Path("docs"), bibliography=args.bib), Path.cwd()
+    raise ConfigError("mkdocs.yml: not found in this folder or above; pass --config, or both PATH and --bib")
+
+
+def _pages(paths: list[Path], docs_dir: Path) -> list[tuple[Path, str]]:
+    """The Markdown pages to check, or a `UsageError` saying why there are none."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+        if path.is_file() and path.suffix.lower() not in MARKDOWN_SUFFIXES:
+            raise UsageError(f"{path}: not a Markdown page (expected {', '.join(MARKDOWN_SUFFIXES)}); pass Markdown files or folders")
+    files = markdown_files(paths, docs_dir)
+    if not files:
+        raise UsageError(f"{', '.join(str(p) for p in paths)}: no pages found (no {', '.join(MARKDOWN_SUFFIXES)} files)")
+    return files
+
+
+def _is_subset(paths: list[Path], docs_dir: Path) -> bool:
+    """Do the PATHs given leave pages of the site out? A single page does, and so
+    does a folder inside the docs folder; other folders are taken as a site."""
+    docs = docs_dir.resolve()
+    for path in (p.resolve() for p in paths):
+        if path.is_file() or (path != docs and docs in path.parents):
+            return True
+    return False
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
-        if args.config.exists():
-            settings = load_settings(args.config)
-        elif args.paths and args.bib:
-            settings = Settings(docs_dir=Path("docs"), bibliography=args.bib)
-        else:
-            raise ConfigError(f"{args.config}: not found; pass --config, or both PATH and --bib")
-    except ConfigError as exc:
+        settings, root = _settings(args)
+        if args.explain:
+            return _explain(args.explain, args, settings, root)
+        files = _pages(args.paths or [settings.docs_dir], settings.docs_dir)
+        bib = args.bib or settings.bibliography
+        if not bib.is_file():
+            raise UsageError(f"{bib}: no such bibliography file; pass --bib FILE or fix `extra.claimcheck.bibliography` in mkdocs.yml")
+    except (ConfigError, UsageError) as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)
         return 2
-    if args.explain:
-        return _explain(args.explain, args, settings)
-    paths = args.paths or [settings.docs_dir]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        print(f"claimcheck: {missing[0]}: no such file or folder", file=sys.stderr)
-        return 2
-    bibliography = load_bibliography(args.bib or settings.bibliography)
-    snippets = shown_from(settings.snippets, args.config.parent)
-    report = check_files(markdown_files(paths), bibliography, settings.options, snippets=snippets)
+    bibliography = load_bibliography(bib, _from_root(bib, root))
+    snippets = shown_from(settings.snippets, root)
+    report = check_files(files, bibliography, settings.options, whole_site=not _is_subset(args.paths, settings.docs_dir), snippets=snippets)
     if args.format == "json":
         print(as_json(report))
     elif args.format == "github":
         shown = [p for p in report.problems if p.severity != "info"]
-        prefix = "" if args.paths else settings.docs_dir.as_posix().rstrip("/") + "/"
+        locations = {shown_as: _from_root(file, root) for file, shown_as in files}
+        locations[bibliography.path] = bibliography.path
         if shown:
-            print(as_github(shown, prefix, bibliography.path))
+            print(as_github(shown, locations))
     else:
         shown = [p for p in report.problems if not (args.quiet and p.severity == "info")]
         if shown:
@@ -78,24 +119,28 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
-def _explain(where: str, args: argparse.Namespace, settings: Settings) -> int:
+def _explain(where: str, args: argparse.Namespace, settings: Settings, root: Path) -> int:
     """`--explain FILE:LINE`: check that one page and explain its claims on LINE."""
     file, _, line = where.rpartition(":")
     if not file or not line.isdigit():
-        print(f"claimcheck: --explain {where}: give FILE:LINE, for example docs/how-common.md:12", file=sys.stderr)
-        return 2
+        raise UsageError(f"--explain {where}: give FILE:LINE, for example docs/how-common.md:12")
     page = Path(file)
-    if not page.is_file():
-        print(f"claimcheck: --explain {where}: {file}: no such file", file=sys.stderr)
-        return 2
-    bibliography = load_bibliography(args.bib or settings.bibliography)
-    report = check_files([(page, page.as_posix())], bibliography, settings.options,
-                         snippets=shown_from(settings.snippets, args.config.parent))
+    bib = args.bib or settings.bibliography
+    if not page.is_file() or not bib.is_file():
+        raise UsageError(f"--explain {where}: {file if not page.is_file() else bib}: no such file")
+    bibliography = load_bibliography(bib)
+    report = check_files([(page, page.as_posix())], bibliography, settings.options, whole_site=False,
+                         snippets=shown_from(settings.snippets, root))
     if not report.pages:
-        print(f"claimcheck: --explain {where}: the page could not be read", file=sys.stderr)
-        return 2
+        raise UsageError(f"--explain {where}: the page could not be read")
     print(as_explanation(report.pages[0], int(line), bibliography, report.abbreviations))
     return 0
+
+
+def _from_root(path: Path, root: Path) -> str:
+    """`path` as GitHub wants it: relative to the repository root, with `/`."""
+    absolute = path.resolve()
+    return absolute.relative_to(root).as_posix() if root in absolute.parents else absolute.as_posix()
 
 
 if __name__ == "__main__":

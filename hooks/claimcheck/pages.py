@@ -46,6 +46,10 @@ def _checked(text: str, shown: str, bibliography: Bibliography, options: frozens
     return report
 
 
+#: What counts as a Markdown page (the checker reads pages the way MkDocs's default `docs_dir` holds them).
+MARKDOWN_SUFFIXES = (".md",)
+
+
 def shown_from(files: tuple[Path, ...], root: Path) -> list[tuple[Path, str]]:
     """(file, path shown in reports): relative to `root` where it lies inside it."""
     shown = []
@@ -57,13 +61,16 @@ def shown_from(files: tuple[Path, ...], root: Path) -> list[tuple[Path, str]]:
     return shown
 
 
-def markdown_files(paths: list[Path]) -> list[tuple[Path, str]]:
+def markdown_files(paths: list[Path], docs_dir: Path | None = None) -> list[tuple[Path, str]]:
     """(file, path shown in reports) for every .md file under `paths`, sorted;
-    files in a folder are shown relative to it, as MkDocs shows docs pages."""
+    files in a folder are shown relative to it, as MkDocs shows docs pages, and
+    so is a single file inside `docs_dir`; another single file by its name."""
     found: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            found.extend((f, f.relative_to(path).as_posix()) for f in sorted(path.rglob("*.md")) if f.is_file())
+            found.extend((f, f.relative_to(path).as_posix()) for f in sorted(path.rglob("*")) if f.suffix.lower() in MARKDOWN_SUFFIXES and f.is_file())
+        elif docs_dir is not None and docs_dir.resolve() in path.resolve().parents:
+            found.append((path, path.resolve().relative_to(docs_dir.resolve()).as_posix()))
         else:
             found.append((path, path.name))
     return found
@@ -74,14 +81,17 @@ def check_files(
     bibliography: Bibliography,
     options: frozenset[str] = frozenset(),
     today: datetime.date | None = None,
+    whole_site: bool = True,
     snippets: list[tuple[Path, str]] | None = None,
 ) -> SiteReport:
     """Check every page (given as file and the path it is shown as) and the site
-    as a whole: claims, citations and the health-content standards. `snippets`
-    are files appended to every page (abbreviations): their definitions give
-    the topic check the guide's abbreviations, and their text is checked for
-    claims like a page's (without the page standards)."""
+    as a whole: claims, citations and the health-content standards. With
+    `whole_site` false the pages are a subset, so no entry is called uncited.
+    `snippets` are files appended to every page (abbreviations): their
+    definitions give the topic check the guide's abbreviations, and their text
+    is checked for claims like a page's (without the page standards)."""
     today = today or datetime.date.today()
+    reports: list[PageReport] = []
     unreadable: list[Problem] = []
     abbreviations: dict[str, str] = {}
     snippet_problems: list[Problem] = []
@@ -92,15 +102,6 @@ def check_files(
             continue
         abbreviations.update(parse_abbreviations(text))
         snippet_problems.extend(_checked(text, shown, bibliography, options, {}).problems)
-    site = _check_pages(files, bibliography, options, today, abbreviations, unreadable)
-    site.problems[:0] = unreadable + snippet_problems
-    site.abbreviations = abbreviations
-    return site
-
-
-def _check_pages(files: list[tuple[Path, str]], bibliography: Bibliography, options: frozenset[str], today: datetime.date,
-                 abbreviations: dict[str, str], unreadable: list[Problem]) -> SiteReport:
-    reports: list[PageReport] = []
     for file, shown in files:
         text = read_text(file, shown)
         if isinstance(text, Problem):
@@ -109,6 +110,8 @@ def _check_pages(files: list[tuple[Path, str]], bibliography: Bibliography, opti
         report = _checked(text, shown, bibliography, options, abbreviations)
         report.problems = report.problems + check_standards(report.document, today, report.grade)
         reports.append(report)
-    site = check_site(reports, bibliography)
+    site = check_site(reports, bibliography, whole_site)
     site.problems.extend(check_sources(site, today))
+    site.problems[:0] = unreadable + snippet_problems
+    site.abbreviations = abbreviations
     return site

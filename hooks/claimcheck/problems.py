@@ -14,6 +14,7 @@ KINDS = {
     "off-topic": ERROR,
     "conflict": ERROR,
     "bib-error": ERROR,
+    "damaged-entry": ERROR,
     "page-error": ERROR,
     "review-date": ERROR,
     "missing-section": ERROR,

@@ -32,9 +32,10 @@ FRACTION_TOLERANCE = 0.15
 #: A bound ("up to 70%") matches a finding no further than this share of its value away.
 BOUND_REACH = 0.5
 
-DAYS_PER_UNIT = {"hours": 1 / 24, "days": 1, "weeks": 7, "months": 30.4375, "years": 365.25}
+DAYS_PER_UNIT = {"minutes": 1 / 1440, "hours": 1 / 24, "days": 1, "weeks": 7, "months": 30.4375, "years": 365.25}
 MAGNITUDES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9}
 CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -99,15 +100,49 @@ class Quantity:
         return self.slack
 
     def describe(self) -> str:
-        def fmt(value: float) -> str:
-            if self.unit == "count" and value >= 1e6:
-                return f"{value / 1e6:g} million"
-            return f"{value:g}"
+        """This quantity as a `findings` VALUE, at its stated precision:
+        `parse_value` reads it back (the checker suggests it to editors)."""
+        if self.unit == "year":
+            return f"in {self.low:.0f}"
+        if self.unit == "days":
+            name, scale = _duration_unit(self)
+            span = _span(self, scale)
+            return f"{span} {name[:-1] if span == '1' else name}"
+        if self.unit == "count" or self.unit in CURRENCY_SIGNS:
+            size = max(abs(self.low), abs(self.high))
+            word, scale = next(((w, s) for w, s in (("billion", 1e9), ("million", 1e6)) if size >= s), ("", 1.0))
+            bare_count = self.unit == "count" and not word
+            if bare_count and (size < 1000 or not (self.low.is_integer() and self.high.is_integer())):
+                word, scale = "thousand", 1e3  # a bare count must be a whole 1,000 or more to be read as one
+            return CURRENCY_SIGNS.get(self.unit, "") + _span(self, scale) + (f" {word}" if word else "")
+        return _span(self, 1.0) + {"%": "%", "pp": "pp", "x": "x"}.get(self.unit, f" {self.unit}")
 
-        body = fmt(self.low) if not self.is_range else f"{fmt(self.low)}-{fmt(self.high)}"
-        suffix = {"%": "%", "pp": " percentage points", "x": "x", "count": "", "days": " days"}
-        unit = suffix.get(self.unit, f" {self.unit}")
-        return body + unit
+
+def _written(value: float, slack: float) -> str:
+    """`value` with as many decimals as a step of `2 * slack` needs, no trailing zeros."""
+    decimals = max(0, math.ceil(-math.log10(2 * slack) - 1e-9)) if slack > 0 else 6
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _span(quantity: Quantity, scale: float) -> str:
+    """The value or range of `quantity` in units of `scale`."""
+    low = _written(quantity.low / scale, quantity.slack / scale)
+    return low if not quantity.is_range else f"{low}-{_written(quantity.high / scale, quantity.slack / scale)}"
+
+
+def _duration_unit(quantity: Quantity) -> tuple[str, float]:
+    """The duration unit that states `quantity` exactly in the fewest digits
+    ("6 weeks", not "42 days"; "37.5 minutes", not "0.625 hours"), larger on a tie."""
+    best = ("days", 1.0)
+    shortest = len(_span(quantity, 1.0))
+    for name, scale in sorted(DAYS_PER_UNIT.items(), key=lambda item: -item[1]):
+        written = _span(quantity, scale)
+        back = [float(part) * scale for part in written.split("-")]
+        exact = all(abs(b - v) <= 1e-9 * max(1.0, abs(v)) for b, v in zip(back, (quantity.low, quantity.high)))
+        if exact and len(written) < shortest or (exact and len(written) == shortest and scale > best[1]):
+            best, shortest = (name, scale), len(written)
+    return best
 
 
 # --------------------------------------------------------------------------- matching
@@ -159,7 +194,7 @@ PERCENT = r"\s?(?:%|per\s?cent\b|percent\b)"
 POINTS = r"\s?(?:percentage\s+points?\b|pp\b)"
 MAGNITUDE = r"(?:thousand|million|billion|trillion|bn)\b"
 CURRENCY = r"US\$|\$|€|£"
-DURATION = r"(?:hours?|days?|weeks?|months?|years?)\b"
+DURATION = r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b"
 #: The object a multiplier compares with: "twice that of", "three times those in".
 COMPARED = r"(?:that|those)\s(?:of|in|for|among|seen\sin|found\sin)"
 RATIO = r"(?:adjusted\s)?(?:odds|hazard|risk|rate|incidence\srate)\sratio|relative\srisk|(?-i:\b(?:a?OR|a?HR|RR|IRR)\b)"
@@ -418,13 +453,22 @@ def find_quantities(text: str, options: frozenset[str] = frozenset()) -> list[St
 VALUE_PATTERN = re.compile(
     rf"""^\s*(?P<cur>{CURRENCY})?\s?(?P<lo>{NUM})\s?(?P<lo_unit>%|x|×)?
     (?:{DASH}(?:{CURRENCY})?\s?(?P<hi>{NUM}))?
-    \s?(?P<unit>%|x|×|pp|{MAGNITUDE}|hours?|days?|weeks?|months?|years?)?\s*$""",
+    \s?(?P<unit>%|x|×|pp|{MAGNITUDE}|{DURATION})?\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
 
 
+#: A dated event's VALUE: "in 2019" (matched by "approved in 2019").
+YEAR_VALUE = re.compile(r"^\s*in\s+(?P<year>\d{4})\s*$", re.IGNORECASE)
+#: A VALUE with no unit at all ("0.42", "2129", "10-12"): `bibliography` decides when that is allowed.
+BARE_VALUE = re.compile(rf"^\s*(?:{NUM})(?:{DASH}(?:{NUM}))?\s*$", re.IGNORECASE)
+
+
 def parse_value(text: str) -> Quantity | None:
-    """Read a findings VALUE ("30.9%", "20-40%", "$43.8 billion", "1.5x", "6 weeks")."""
+    """Read a findings VALUE ("30.9%", "20-40%", "$43.8 billion", "1.5x", "6 weeks", "in 2019")."""
+    year = YEAR_VALUE.match(text)
+    if year:
+        return Quantity(float(year.group("year")), float(year.group("year")), "year", 0.5)
     m = VALUE_PATTERN.match(text)
     if not m:
         return None

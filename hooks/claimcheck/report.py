@@ -31,15 +31,15 @@ def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def as_github(problems: list[Problem], prefix: str = "", unprefixed: str = "") -> str:
+def as_github(problems: list[Problem], locations: dict[str, str]) -> str:
     """`::error file=...,line=...::message` lines, so pull requests show problems in
-    place. Page paths get `prefix` (the docs folder); the file `unprefixed` (the
-    bibliography) is already relative to the repository."""
+    place. `locations` maps each file as reports show it to its path from the
+    repository root (GitHub places annotations only with those)."""
     level = {"error": "error", "warning": "warning", "info": "notice"}
     lines = []
     for p in problems:
         title = _escape_property(p.kind)
-        location = _escape_property(p.file if p.file == unprefixed else prefix + p.file)
+        location = _escape_property(locations.get(p.file, p.file))
         lines.append(f"::{level[p.severity]} file={location},line={p.line},title={title}::{_escape_data(p.format())}")
     return "\n".join(lines)
 

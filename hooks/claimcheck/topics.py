@@ -72,6 +72,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = MEASURES + (
     ("older", "elderly", "age", "aged"),
 )
 
+#: Citation keys in a clause (`[@lundberg2023]`) name a source, not a topic.
+CITED_KEY = re.compile(r"-?@(?:\{[^{}]*\}|[^\s;,\]]+)")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9*]*(?:-[A-Za-z0-9]+)*")
 SUFFIXES = ("ations", "ation", "ments", "ment", "ness", "ings", "ing", "ers", "er", "ies", "ied", "ed", "es", "s", "ly")
 
@@ -112,7 +114,7 @@ def terms(text: str, abbreviations: Mapping[str, str] = {}) -> frozenset[str]:
     generic words left out, abbreviations counted as themselves and as their
     expansion (so `ECT` agrees with `electroconvulsive`)."""
     found: set[str] = set()
-    for word in WORD.findall(text):
+    for word in WORD.findall(CITED_KEY.sub(" ", text)):
         expansion = abbreviations.get(word) or abbreviations.get(word.upper())
         if expansion:
             for part in WORD.findall(expansion):
@@ -164,3 +166,14 @@ def parse_abbreviations(text: str) -> dict[str, str]:
     """`*[TRD]: Treatment-resistant depression` lines (Python-Markdown's abbr
     syntax) as a mapping from abbreviation to expansion."""
     return {m.group(1): m.group(2).strip() for m in re.finditer(r"^\*\[([^\]\n]+)\]:[ \t]*(.+)$", text, re.MULTILINE)}
+
+
+def suggested_id(clause: str) -> str:
+    """A finding ID to suggest for a claim: its clause's first topic words (up
+    to three), so the suggested finding agrees with the claim in topic."""
+    words: list[str] = []
+    for word in WORD.findall(CITED_KEY.sub(" ", clause.lower())):
+        for part in word.split("-"):
+            if part.isalpha() and len(part) >= 3 and part not in GENERIC and stem(part) not in _GENERIC_STEMS and part not in words:
+                words.append(part)
+    return "-".join(words[:3]) or "quantity-id"

@@ -92,3 +92,21 @@ def test_after_an_edit_only_changed_entries_are_formatted_again(tmp_path, monkey
     assert reference_html(edited.get("a")) == first_html["a"]
     assert "Second, corrected" in reference_html(edited.get("b"))
     assert formatted == ["b"]
+
+
+def test_a_cached_bibliography_of_an_older_shape_is_parsed_again(tmp_path, monkeypatch):
+    """A pickle lacking a field added since (here `damaged`) is not trusted, even
+    when found under the current key (the key hashes the code, so it should not be)."""
+    import claimcheck.bibliography as module
+    from claimcheck import cache
+
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    old = parse_bibliography("", str(path))
+    del old.__dict__["damaged"]
+    key = cache.cache_key("bibliography", str(path), path.read_text(encoding="utf-8"))
+    cache.save("bibliography", key, old)
+    module._CACHE.clear()
+    loaded = load_bibliography(path)
+    assert loaded.damaged == {} and "a" in loaded.entries

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimcheck.bibliography import load_bibliography
+from claimcheck.bibliography import load_bibliography, parse_bibliography
 from claimcheck.check import check_page, check_site
 from claimcheck.document import parse_document
-from claimcheck.quantities import APPROX, AT_LEAST, AT_MOST, EXACT, NEARLY
+from claimcheck.quantities import APPROX, AT_LEAST, AT_MOST, EXACT, NEARLY, matches
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 EXPECT = re.compile(r"<!-- expect: (?P<kind>[\w-]+) «(?P<text>[^»]*)» -->")
-CHECKED_KINDS = {"unsourced", "unknown-key", "unsupported", "off-topic", "unverified", "conflict", "waived"}
+CHECKED_KINDS = {"unsourced", "unknown-key", "unsupported", "off-topic", "unverified", "conflict", "waived", "damaged-entry"}
 
 
 def expected(document) -> set[tuple[int, str, str]]:
@@ -119,3 +119,68 @@ def test_conflicts_found_in_linear_time_are_exactly_the_defined_ones(rows):
     assert [later for later, _ in found] == _quadratic_conflicts(claims)
     for later, earlier in found:
         assert claims.index(earlier) < claims.index(later) and (earlier.file, earlier.unit) != (later.file, later.unit)
+
+
+# --------------------------------------------------------------------------- rule 5: suggestions the parser accepts
+
+#: A claim of every form and unit the grammar produces (durations and dated events included).
+EVERY_FORM = [
+    "30.9%", "about 30%", "at least 45%", "up to 70%", "70-80%", "between 10 and 20%", "12 per cent", "27 percentage points", "4.5pp",
+    "one in three", "two out of five", "1/3 of", "a third of", "two-thirds of", "about a quarter of", "half of the patients",
+    "2.5-fold", "3x more", "three times more", "twice as", "triple the",
+    "an odds ratio of 2.52", "a hazard ratio of 1.1-1.5", "RR 0.8",
+    "2.8 million people", "two thousand people", "1.2345 thousand people", "0.5 thousand people", "12,345,678 people", "2,129 people", "1.3 billion people",
+    "$43.8 billion", "US$500", "£12m", "€1.5 million", "$7k", "$1-2 billion",
+    "6 weeks", "5 hours", "10-12 days", "6 months", "2.5 weeks", "45 minutes", "37.5 minutes", "3 years", "one day", "two-week",
+    "approved in 2019",
+]
+FORMS = frozenset({"durations", "dated_events"})
+SUGGESTION = re.compile(r"add it as `findings = \{(?P<id>[a-z0-9-]+): (?P<value>[^{}]*)\}`")
+
+
+@pytest.mark.parametrize("phrase", EVERY_FORM)
+def test_every_suggested_finding_is_one_the_parser_accepts(phrase, bibliography):
+    """The `unverified` message's suggestion, pasted into an entry, parses without
+    a problem, records the stated value, and makes the claim supported."""
+    document = parse_document(f"In the trial, {phrase} patients remitted [@nofindings].\n", "p.md")
+    report = check_page(document, bibliography, FORMS)
+    assert report.claims, phrase
+    for claim, problem in zip(report.claims, [p for p in report.problems if p.kind == "unverified"], strict=True):
+        suggestion = SUGGESTION.search(problem.message)
+        value = suggestion.group("value")
+        assert "remitted" in suggestion.group("id").split("-"), problem.message  # named from the clause, so it agrees in topic
+        entry = f"@article{{src, author={{A, B}}, title={{T}}, journal={{J}}, year={{2020}},\n  findings = {{{suggestion.group('id')}: {value}}}}}\n"
+        recorded = parse_bibliography(entry, "refs.bib")
+        assert recorded.problems == [], (phrase, value)
+        (finding,) = recorded.get("src").findings
+        stated = claim.quantity
+        assert finding.value.unit == stated.unit, (phrase, value)
+        assert (finding.value.low, finding.value.high) == pytest.approx((stated.low, stated.high), rel=2e-3), (phrase, value)
+        assert matches(stated, finding.value), (phrase, value)
+        cited = parse_document(f"In the trial, {phrase} patients remitted [@src].\n", "p.md")
+        assert {c.status for c in check_page(cited, recorded, FORMS).claims} == {"supported"}, (phrase, value)
+
+
+def test_every_form_of_the_grammar_is_in_the_suggestion_test(bibliography):
+    forms = set()
+    for phrase in EVERY_FORM:
+        document = parse_document(f"In the trial, {phrase} patients [@nofindings].\n", "p.md")
+        forms |= {(c.form, c.quantity.unit) for c in check_page(document, bibliography, FORMS).claims}
+    assert {form for form, _ in forms} == {"percentage", "proportion", "multiplier", "ratio", "count", "money", "duration", "date"}
+    assert {unit for _, unit in forms} == {"%", "pp", "x", "count", "USD", "GBP", "EUR", "days", "year"}
+
+
+# --------------------------------------------------------------------------- rule 6: claims citing a damaged entry
+
+DAMAGED = CORPUS.parent / "damaged"
+
+
+def test_claims_citing_a_damaged_entry_get_one_problem_pointing_at_it():
+    bibliography = load_bibliography(DAMAGED / "references.bib")
+    document = parse_document((DAMAGED / "page.md").read_text(encoding="utf-8"), "page.md")
+    site = check_site([check_page(document, bibliography)], bibliography)
+    assert found(site.problems) == expected(document)
+    assert [p.kind for p in site.problems if p.kind != "uncited-entry"][0] == "bib-error"  # the damage comes first
+    assert not [p for p in site.problems if p.kind in ("unverified", "unsupported")]
+    damaged = [p for p in site.problems if p.kind == "damaged-entry"]
+    assert all(f"which is damaged at {bibliography.path}:13" in p.message and "fix that entry first" in p.message for p in damaged)

@@ -32,9 +32,10 @@ def test_exit_zero_when_everything_matches(tmp_path, capsys):
     assert main(["--bib", BIB, str(page)]) == 0
 
 
-def test_github_annotations_point_at_the_line(tmp_path, capsys):
+def test_github_annotations_point_at_the_line(tmp_path, monkeypatch, capsys):
     page = tmp_path / "new.md"
     page.write_text("Intro.\n\nAn uncited 42% of people.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     assert main(["--bib", BIB, "--format", "github", str(page)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == [line for line in out if line.startswith("::")]
@@ -101,3 +102,109 @@ def test_explain_shows_clause_citations_each_finding_and_verdict(capsys):
 def test_explain_refuses_a_malformed_place(capsys):
     assert main(["--bib", BIB, "--explain", "nowhere"]) == 2
     assert "give FILE:LINE" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- rule 7: the command's contract
+
+ENTRIES = """@article{used, author={A, B}, title={T}, journal={J}, year={2024}, findings={share-a: 42%}}
+@article{other, author={C, D}, title={U}, journal={J}, year={2024}, findings={share-b: 17%}}
+"""
+
+
+def _site(root: Path) -> Path:
+    """A small repository: mkdocs.yml, refs.bib, docs/sub/page.md citing `used`
+    (with an unsupported 43%) and docs/other.md citing `other`."""
+    (root / "docs" / "sub").mkdir(parents=True)
+    (root / "docs" / "sub" / "page.md").write_text("In all, 43% of people [@used].\n", encoding="utf-8")
+    (root / "docs" / "other.md").write_text("Some 17% of people [@other].\n", encoding="utf-8")
+    (root / "refs.bib").write_text(ENTRIES, encoding="utf-8")
+    (root / "mkdocs.yml").write_text("site_name: x\nextra:\n  claimcheck:\n    bibliography: refs.bib\n", encoding="utf-8")
+    return root
+
+
+def test_a_missing_bib_file_is_a_usage_error_of_one_line(tmp_path, capsys):
+    page = tmp_path / "p.md"
+    page.write_text("Some 42% of people [@used].\n", encoding="utf-8")
+    assert main(["--bib", str(tmp_path / "nope.bib"), str(page)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "nope.bib" in captured.err and "no such bibliography file" in captured.err
+
+
+def test_a_bibliography_missing_from_the_config_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    _site(tmp_path)
+    (tmp_path / "refs.bib").unlink()
+    monkeypatch.chdir(tmp_path)
+    assert main([]) == 2
+    assert "refs.bib: no such bibliography file" in capsys.readouterr().err
+
+
+def test_a_missing_config_given_explicitly_is_a_usage_error(tmp_path, capsys):
+    page = tmp_path / "p.md"
+    page.write_text("Some 42% of people [@used].\n", encoding="utf-8")
+    assert main(["--config", str(tmp_path / "nope.yml"), "--bib", BIB, str(page)]) == 2
+    assert "nope.yml: no such config file" in capsys.readouterr().err
+
+
+def test_a_folder_without_pages_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("42% of people\n", encoding="utf-8")
+    assert main(["--bib", BIB, str(tmp_path / "empty")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no pages found" in captured.err and captured.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "page.html", "refs.bib", "README"])
+def test_a_file_that_is_not_markdown_is_refused(name, tmp_path, capsys):
+    other = tmp_path / name
+    other.write_text("Some 42% of people.\n", encoding="utf-8")
+    assert main(["--bib", BIB, str(other)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "not a Markdown page" in captured.err and name in captured.err
+
+
+def test_a_markdown_file_is_accepted_whatever_the_case_of_its_suffix(tmp_path, capsys):
+    page = tmp_path / "Page.MD"
+    page.write_text("About a third of treated adults have TRD [@zhdanava2021].\n", encoding="utf-8")
+    assert main(["--bib", BIB, "--format", "json", str(page)]) in (0, 1)
+    assert json.loads(capsys.readouterr().out)["claims"][0]["status"] == "supported"
+
+
+@pytest.mark.parametrize(
+    "cwd, path",
+    [
+        (".", "ABSOLUTE"),
+        (".", "docs/sub/page.md"),
+        (".", "./docs/sub/page.md"),
+        (".", "docs"),
+        (".", "docs/sub"),
+        (".", None),
+        ("docs", "sub/page.md"),
+        ("docs/sub", "page.md"),
+        ("docs/sub", "../../docs/sub/page.md"),
+        ("docs/sub", None),
+    ],
+)
+def test_github_paths_are_relative_to_the_repository_root(cwd, path, tmp_path, monkeypatch, capsys):
+    root = _site(tmp_path)
+    (root / "refs.bib").write_text(ENTRIES + "@article{broken, title={T}}\n", encoding="utf-8")
+    monkeypatch.chdir(root / cwd)
+    argv = ["--format", "github"] + ([] if path is None else [str(root / "docs/sub/page.md") if path == "ABSOLUTE" else path])
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert "::error file=docs/sub/page.md,line=1,title=unsupported::" in out
+    assert "::error file=refs.bib,line=3,title=bib-error::" in out
+
+
+def test_a_subset_of_pages_says_nothing_about_entries_other_pages_cite(tmp_path, monkeypatch, capsys):
+    _site(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for subset in (["docs/sub/page.md"], ["docs/sub"], ["docs/other.md"]):
+        main(["--format", "json", *subset])
+        kinds = [p["kind"] for p in json.loads(capsys.readouterr().out)["problems"]]
+        assert "uncited-entry" not in kinds, subset
+    (tmp_path / "refs.bib").write_text(ENTRIES + "@article{nobody, author={E, F}, title={V}, journal={J}, year={2024}}\n", encoding="utf-8")
+    for whole in ([], ["docs"]):
+        main(["--format", "json", *whole])
+        uncited = [p["text"] for p in json.loads(capsys.readouterr().out)["problems"] if p["kind"] == "uncited-entry"]
+        assert uncited == ["nobody"], whole

@@ -98,8 +98,9 @@ def test_content_problems_fail_strict_with_one_line_naming_page_and_line(build_f
 @pytest.mark.parametrize(
     "broken, where",
     [
-        ("@article{a,\n  title = {x},\n  year = {2020\n}\n", "references.bib:23: bib-error: BibTeX syntax error: this entry is never closed"),
+        ("@article{a,\n  title = {x},\n  year = {2020\n}\n", "references.bib:23: bib-error: «a» entry a is damaged: this entry is never closed"),
         ("@article{zhdanava2021, title={dup}}\n", "references.bib:23: bib-error: «zhdanava2021» duplicate key"),
+        ("@article{zz, author={A, B},\n  title = {Open,\n  journal = {J},\n  year = {2020}\n}\n", "references.bib:24: bib-error: «zz» entry zz is damaged: field `title` is never closed"),
     ],
 )
 def test_broken_bibliography_fails_strict_without_traceback(build_fixture, broken, where):
