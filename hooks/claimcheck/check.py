@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .bibliography import Bibliography, Finding
-from .citations import CitationGroup, find_citations
+from .citations import CitationGroup, document_citations
 from .document import Document
 from .problems import ERROR, Problem
 from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, matches
@@ -138,7 +138,7 @@ def _by_unit(document: Document, items: list[tuple[int, tuple[str, ...]]]) -> di
 def check_page(document: Document, bibliography: Bibliography, options: frozenset[str] = frozenset()) -> PageReport:
     """Find every claim and citation on a page and judge each claim."""
     path = document.path
-    groups = find_citations(document.prose)
+    groups = document_citations(document)
     report = PageReport(document, groups)
     if document.meta_error:
         report.problems.append(Problem(path, 1, "page-error", "---", f"{document.meta_error}; fix the block between the `---` lines"))

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from .citations import KEY_IN_TEXT
+
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 ADMONITION = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===)[ \t]")
 #: Lines that are Material/pymdownx syntax, not prose: abbreviations, snippets.
@@ -28,8 +30,9 @@ WAIVER = re.compile(r"<!--\s*claimcheck:\s*ignore\b(?P<reason>[^>]*?)-->", re.IG
 INLINE_NOT_PROSE = [
     re.compile(r"<!--.*?-->", re.DOTALL),
     re.compile(r"<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*\s*>|<(?:https?|mailto|ftp):[^<>\s]*>"),
-    re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"),
+    re.compile(r"(?<=\]\()[^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"),
     re.compile(r"\[\^[^\]\s]+\]:?"),
+    # Masks from here on leave citation keys (`@{https://...}`, `@doi:10...`) alone.
     re.compile(r"(?:https?://|www\.)[^\s<>\[\]()]+", re.IGNORECASE),
     re.compile(r"\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\[\]]+", re.IGNORECASE),
     re.compile(r"\b(?:PMID|PMCID):?\s?(?:PMC)?\d+|\bPMC\d+", re.IGNORECASE),
@@ -38,6 +41,8 @@ INLINE_NOT_PROSE = [
     re.compile(r"\\[\\`*_{}\[\]()#+\-.!@|]"),
     re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
 ]
+#: Citation keys stay readable through the masks after the first this many.
+KEYS_KEPT_FROM = 4
 ABBREVIATIONS = {
     "e.g", "i.e", "al", "vs", "dr", "prof", "approx", "fig", "figs", "p", "pp", "no", "nos",
     "ca", "cf", "incl", "st", "mr", "mrs", "ms", "etc", "vol", "ed", "eds", "eq", "u.s", "u.k",
@@ -178,8 +183,21 @@ def _mask_inline(region: str) -> str:
     lines = region.split("\n")
     region = "\n".join(" " * len(m.group(0)) + line[m.end():] for line in lines for m in [LINE_PREFIX.match(line)])
     region = _mask_code_spans(region)
-    for pattern in INLINE_NOT_PROSE:
+    for pattern in INLINE_NOT_PROSE[:KEYS_KEPT_FROM]:
         region = pattern.sub(lambda m: _blank(m.group(0)), region)
+    keys = [(m.start(), m.group(0)) for m in KEY_IN_TEXT.finditer(region)]
+    starts = [at for at, _ in keys]
+    inside: set[int] = set()  # keys within a URL or an address: `https://x.org/@name` is no citation
+    for pattern in INLINE_NOT_PROSE[KEYS_KEPT_FROM:]:
+        for m in pattern.finditer(region):
+            inside.update(range(bisect.bisect_right(starts, m.start()), bisect.bisect_left(starts, m.end())))
+        region = pattern.sub(lambda m: _blank(m.group(0)), region)
+    if keys:
+        chars = list(region)
+        for index, (at, key) in enumerate(keys):
+            if index not in inside:
+                chars[at:at + len(key)] = key
+        region = "".join(chars)
     return region
 
 
@@ -248,8 +266,7 @@ def parse_document(source: str, path: str = "<text>") -> Document:
     order: list[tuple[str, int]] = []
     for kind, first, end, owner in _blocks(view):
         a, b = starts[first], min(starts[end] - 1, len(source))
-        if kind != "heading":
-            prose[a:b] = _mask_inline(source[a:b])
+        prose[a:b] = _mask_inline(source[a:b])
         key = (kind, owner)
         if key not in groups:
             groups[key] = []
