@@ -216,14 +216,14 @@ class _Block:
             citations.extend(found)
             if at >= close:
                 return citations
-            at = self.skip_spnl(at + 1)
+            at += 1
 
     def bracket(self, at: int) -> CitationGroup | None:
         """A normal citation bracket `[...]` at `at`, or None."""
         close = self.closing.get(at)
         if close is None or self.link_follows(close):
             return None
-        citations = self.parts(self.skip_spnl(at + 1), close)
+        citations = self.parts(at + 1, close)
         if citations is None:
             return None
         return CitationGroup(at, close + 1, tuple(citations), notes=self.comma_notes(citations))
@@ -242,7 +242,7 @@ class _Block:
                 suffix_end, inner = self.suffix(opening + 1, close)
                 more: list[Citation] | None = []
                 if suffix_end < close:
-                    more = self.parts(self.skip_spnl(suffix_end + 1), close)
+                    more = self.parts(suffix_end + 1, close)
                 if more is not None:
                     locator = _squash(self.text[opening + 1:suffix_end])
                     first = Citation(key, "", locator, suppress, not suppress, False, (at, at), (at, key_end), (opening + 1, suffix_end))

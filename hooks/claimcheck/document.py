@@ -24,7 +24,7 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 ADMONITION = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===)[ \t]")
 #: Lines that are Material/pymdownx syntax, not prose: abbreviations, snippets.
 NOT_PROSE_LINE = re.compile(r"^ *(?:\*\[[^\]]*\]:|-{2,}8<-{2,}|;;;)")
-LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))?(?:[ \t]*\[[ xX]\](?=[ \t]))?")
+LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)(?:[ \t]*\[[ xX]\](?=[ \t]))?)?")
 WAIVER = re.compile(r"<!--\s*claimcheck:\s*ignore\b(?P<reason>[^>]*?)-->", re.IGNORECASE)
 #: Inline things that are not prose, blanked in this order.
 INLINE_NOT_PROSE = [
@@ -32,7 +32,7 @@ INLINE_NOT_PROSE = [
     re.compile(r"<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*\s*>|<(?:https?|mailto|ftp):[^<>\s]*>"),
     re.compile(r"(?<=\]\()[^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"),
     re.compile(r"\[\^[^\]\s]+\]:?"),
-    # Masks from here on leave citation keys (`@{https://...}`, `@doi:10...`) alone.
+    # Masks from here on leave citation keys alone (see _mask_inline).
     re.compile(r"(?:https?://|www\.)[^\s<>\[\]()]+", re.IGNORECASE),
     re.compile(r"\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\[\]]+", re.IGNORECASE),
     re.compile(r"\b(?:PMID|PMCID):?\s?(?:PMC)?\d+|\bPMC\d+", re.IGNORECASE),
@@ -43,6 +43,7 @@ INLINE_NOT_PROSE = [
 ]
 #: Citation keys stay readable through the masks after the first this many.
 KEYS_KEPT_FROM = 4
+KEY_FILLER = "\x00"
 ABBREVIATIONS = {
     "e.g", "i.e", "al", "vs", "dr", "prof", "approx", "fig", "figs", "p", "pp", "no", "nos",
     "ca", "cf", "incl", "st", "mr", "mrs", "ms", "etc", "vol", "ed", "eds", "eq", "u.s", "u.k",
@@ -185,17 +186,18 @@ def _mask_inline(region: str) -> str:
     region = _mask_code_spans(region)
     for pattern in INLINE_NOT_PROSE[:KEYS_KEPT_FROM]:
         region = pattern.sub(lambda m: _blank(m.group(0)), region)
+    # Citation keys (`@{https://...}`, `@doi:10...`) are held out of the masks
+    # below as a filler no mask starts on; a key a mask runs over (a URL's
+    # `https://x.org/@name`) loses its filler and stays blank.
     keys = [(m.start(), m.group(0)) for m in KEY_IN_TEXT.finditer(region)]
-    starts = [at for at, _ in keys]
-    inside: set[int] = set()  # keys within a URL or an address: `https://x.org/@name` is no citation
+    if keys:
+        region = KEY_IN_TEXT.sub(lambda m: KEY_FILLER * len(m.group(0)), region)
     for pattern in INLINE_NOT_PROSE[KEYS_KEPT_FROM:]:
-        for m in pattern.finditer(region):
-            inside.update(range(bisect.bisect_right(starts, m.start()), bisect.bisect_left(starts, m.end())))
         region = pattern.sub(lambda m: _blank(m.group(0)), region)
     if keys:
         chars = list(region)
-        for index, (at, key) in enumerate(keys):
-            if index not in inside:
+        for at, key in keys:
+            if region.startswith(KEY_FILLER * len(key), at):
                 chars[at:at + len(key)] = key
         region = "".join(chars)
     return region
