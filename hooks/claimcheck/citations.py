@@ -100,8 +100,9 @@ def _squash(text: str) -> str:
 class _Block:
     """One block of prose: the citation grammar over `text[start:end]`."""
 
-    def __init__(self, text: str, start: int, end: int) -> None:
+    def __init__(self, text: str, start: int, end: int, source: str | None = None) -> None:
         self.text, self.start, self.end = text, start, end
+        self.source = source if source is not None else text  # what was written, where `text` blanks code
         self.key_ends: set[int] = set()
         self.closing: dict[int, int] = {}  # `[` offset -> its `]`, brackets balanced as written
         opened: list[int] = []
@@ -144,7 +145,7 @@ class _Block:
     def skip_spnl(self, at: int) -> int:
         """Past spaces and at most one line break (Pandoc's `spnl`)."""
         text = self.text
-        while at < self.end and text[at] in SPACES:
+        while at < self.end and self.source[at] in SPACES:  # a code span between is not space
             at += 1
         if at < self.end and text[at] == "\n":
             at += 1
@@ -318,16 +319,17 @@ def _opens_emphasis(prefix: str) -> bool:
     return any(count % 2 for count in counts.values())
 
 
-def find_citations(prose: str, start: int = 0, end: int | None = None) -> list[CitationGroup]:
+def find_citations(prose: str, start: int = 0, end: int | None = None, source: str | None = None) -> list[CitationGroup]:
     """Every citation group in `prose[start:end]`, in order of position; a
-    blank line ends a block (use `document_citations` for a whole page)."""
+    blank line ends a block (use `document_citations` for a whole page).
+    `source`, the page as written, tells blanked code from spaces."""
     end = len(prose) if end is None else end
     groups: list[CitationGroup] = []
     block_start = start
     for m in re.finditer(r"\n[ \t]*(?=\n)", prose[start:end]):
-        groups.extend(_Block(prose, block_start, start + m.start()).groups())
+        groups.extend(_Block(prose, block_start, start + m.start(), source).groups())
         block_start = start + m.end()
-    groups.extend(_Block(prose, block_start, end).groups())
+    groups.extend(_Block(prose, block_start, end, source).groups())
     return groups
 
 
@@ -350,5 +352,5 @@ def document_citations(document: "Document") -> list[CitationGroup]:
     per_block = []
     for start, end, kind in blocks:
         spans = _cells(document.prose, start, end) if kind == "row" else [(start, end)]
-        per_block.append([g for a, b in spans for g in find_citations(document.prose, a, b)])
+        per_block.append([g for a, b in spans for g in find_citations(document.prose, a, b, document.source)])
     return list(heapq.merge(*per_block, key=lambda g: g.start))
