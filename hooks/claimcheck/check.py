@@ -149,8 +149,11 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                 did_you_mean = f"did you mean {', '.join('@' + k for k in hint)}? " if hint else ""
                 report.problems.append(
                     Problem(path, document.line_of(group.start), "unknown-key", document.text(group.start, group.end),
-                            f"no entry `{key}` in {bibliography.path}: {did_you_mean}fix the key or add the entry")
+                            f"no entry `{key}` in {bibliography.path}: {did_you_mean}fix the key or add the entry "
+                            "(an @ not meant as a citation is written `\\@`)")
                 )
+        for note in group.notes:
+            report.problems.append(Problem(path, document.line_of(note.start), "citation-syntax", document.text(note.start, note.end), note.message))
     keys_by_unit = _by_unit(document, [(g.start, g.keys) for g in groups])
     waivers = _by_unit(document, [(offset, (reason,)) for offset, reason in document.waivers])
     for index, unit in enumerate(document.units):

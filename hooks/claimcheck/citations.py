@@ -40,6 +40,7 @@ SIMPLE_KEY = re.compile(KEY)
 #: URL, DOI and e-mail masks); braces nest one level deep here.
 KEY_IN_TEXT = re.compile(rf"(?<![^\W_]|[.\\])-?@(?:\{{[^\s{{}}]*(?:\{{[^\s{{}}]*\}}[^\s{{}}]*)*\}}|{KEY})")
 SPACES = " \t"
+LINK_CLOSE = re.compile(r"\]\(")
 EMPHASIS_OPENER = re.compile(r"(?:\*+|(?<!\w)_+)(?=\S)")
 EMPHASIS_RUN = re.compile(r"\*+|_+")
 
@@ -106,9 +107,11 @@ class _Block:
         self.key_ends: set[int] = set()
         self.closing: dict[int, int] = {}  # `[` offset -> its `]`, brackets balanced as written
         opened: list[int] = []
-        for m in re.finditer(r"[\[\]]", text[start:end]):
-            at = start + m.start()
-            if m.group() == "[":
+        brackets = [start + m.start() for m in re.finditer(r"[\[\]]", text[start:end])]
+        # A link's `](url)` is blanked in the prose view; its `]` still closes a bracket.
+        links = [m.start() for m in LINK_CLOSE.finditer(self.source, start, end) if text[m.start()] != "]"]
+        for at in heapq.merge(brackets, links):
+            if text[at] == "[":
                 opened.append(at)
             elif opened:
                 self.closing[opened.pop()] = at
@@ -154,7 +157,8 @@ class _Block:
         return at
 
     def link_follows(self, close: int) -> bool:
-        return close + 1 < self.end and self.text[close + 1] in "(["
+        """Whether a `]` is a link's: `(` (blanked in the prose view) or `[` follows."""
+        return close + 1 < self.end and self.source[close + 1] in "(["
 
     def suffix(self, at: int, close: int) -> tuple[int, list[Citation]]:
         """End of a suffix starting at `at` (a `;` or the closing `]`), and the

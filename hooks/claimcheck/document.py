@@ -30,7 +30,7 @@ WAIVER = re.compile(r"<!--\s*claimcheck:\s*ignore\b(?P<reason>[^>]*?)-->", re.IG
 INLINE_NOT_PROSE = [
     re.compile(r"<!--.*?-->", re.DOTALL),
     re.compile(r"<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*\s*>|<(?:https?|mailto|ftp):[^<>\s]*>"),
-    re.compile(r"(?<=\]\()[^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"),
+    re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"),
     re.compile(r"\[\^[^\]\s]+\]:?"),
     # Masks from here on leave citation keys alone (see _mask_inline).
     re.compile(r"(?:https?://|www\.)[^\s<>\[\]()]+", re.IGNORECASE),

@@ -278,6 +278,14 @@ def plain_text(text: str, rendered: RenderedPage) -> str:
     return PLACEHOLDER_PATTERN.sub(plain, text)
 
 
+def heading_slug(value: str, separator: str) -> str:
+    """Python-Markdown's heading ids, less citation placeholders: `## Results
+    [@a]` gets the id `results` (set as the `toc` extension's `slugify`)."""
+    from markdown.extensions.toc import slugify
+
+    return slugify(PLACEHOLDER_PATTERN.sub("", value), separator)
+
+
 # --------------------------------------------------------------------------- site-wide pages
 
 
