@@ -98,7 +98,10 @@ def _inline_html(text: str) -> str:
 def _inline_markdown():
     import markdown
 
-    return markdown.Markdown()
+    converter = markdown.Markdown()
+    converter.preprocessors.deregister("html_block")  # HTML in a citation is shown as text, as before
+    converter.inlinePatterns.deregister("html")
+    return converter
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,10 @@ class _Label:
     search: str
 
 
-def _label(citation: Citation, position: int, index: int, page: PageCitations, bibliography: Bibliography, style: str, name_shown: bool) -> _Label:
+def _label(citation: Citation, position: int, index: int, page: PageCitations, bibliography: Bibliography, style: str, name_shown: bool | str) -> _Label:
     """A key's marker: the reference number (or author and year) with its tooltip;
-    `name_shown` when a narrative citation's author names stand before it."""
+    `name_shown` when a narrative citation's author names stand before it, or
+    "in-label" when they are the marker's own text ("Fekadu et al. (2018)")."""
     entry = bibliography.get(citation.key)
     if entry is None:
         unknown = f"@{html.escape(citation.key)}?"
@@ -119,7 +123,8 @@ def _label(citation: Citation, position: int, index: int, page: PageCitations, b
     number = page.numbers[citation.key]
     text = str(number) if style == "numeric" else author_year(entry)
     if style == "author-year" and (name_shown or citation.suppress_author):
-        text = text.rpartition(", ")[2]
+        name, _, year = text.rpartition(", ")
+        text = f"{name} ({year})" if name_shown == "in-label" else year
     text = html.escape(text)
     tip_id = f"{group_anchor(index)}-tip-{position}"
     return _Label(
@@ -137,7 +142,10 @@ def _author_names(citation: Citation, bibliography: Bibliography) -> str:
 def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str, source: str, shift: int) -> Markup:
     """A citation group as HTML: prefixes and suffixes rendered as the Markdown
     they are, citations written inside a suffix (`[@a, @b]`) rendered in it."""
-    labels = [_label(c, n, index, page, bibliography, style, group.narrative and n == 1 and c.author_in_text)
+    first = group.citations[0]
+    # An author-year narrative citation standing alone links its whole text: "Fekadu et al. (2018)".
+    alone = style == "author-year" and group.narrative and first.author_in_text and len(group.citations) == 1 and first.suffix_span[0] == first.suffix_span[1]
+    labels = [_label(c, n, index, page, bibliography, style, "in-label" if alone else group.narrative and n == 1 and c.author_in_text)
               for n, c in enumerate(group.citations, start=1)]
     nested = {n: label for n, (c, label) in enumerate(zip(group.citations, labels)) if c.in_suffix}
     parts: list[tuple[str, str]] = []
@@ -152,7 +160,7 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
                 token = f"CLAIMCHECKNEST{m:05d}X"
                 at = c.key_span[0] - citation.suffix_span[0]
                 suffix_source = suffix_source[:at] + token + suffix_source[at + c.key_span[1] - c.key_span[0]:]
-                name = _author_names(c, bibliography)
+                name = _author_names(c, bibliography) if style == "numeric" else ""
                 tokens[token] = (f"{name} [{inner.html}]" if name else inner.html, f"{name} [{inner.search}]" if name else inner.search)
         suffix = _inline_html(suffix_source)
         if suffix and suffix[0].isalnum():
@@ -164,8 +172,9 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
         parts.append((f"{prefix + ' ' if prefix else ''}{label.html}{full}", f"{_text_of(prefix) + ' ' if prefix else ''}{label.search}{searched}"))
     separator = "; " if style == "author-year" else ", "
     body, text = separator.join(p[0] for p in parts), separator.join(p[1] for p in parts)
-    first = group.citations[0]
     anchor = group_anchor(index)
+    if alone:
+        return Markup(f'<span class="citation citation-narrative" id="{anchor}">{body}</span>', text)
     if group.narrative and first.author_in_text:
         name = _author_names(first, bibliography)
         opening, closing = (" (", ")") if style == "author-year" else (" [", "]")

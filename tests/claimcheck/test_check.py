@@ -119,3 +119,20 @@ def test_conflicts_found_in_linear_time_are_exactly_the_defined_ones(rows):
     assert [later for later, _ in found] == _quadratic_conflicts(claims)
     for later, earlier in found:
         assert claims.index(earlier) < claims.index(later) and (earlier.file, earlier.unit) != (later.file, later.unit)
+
+
+def test_unknown_braced_and_prefixed_keys_are_reported_with_suggestions(bibliography):
+    keys = sorted(bibliography.entries)
+    typo = keys[0][:-1] + ("x" if keys[0][-1] != "x" else "y")
+    page = check_page(parse_document(f"Text [@{{{typo}}}] and @doi:10.1000/x1. Follow @nhsuk.\n", "p.md"), bibliography)
+    messages = {p.text: p.message for p in page.problems if p.kind == "unknown-key"}
+    assert f"did you mean @{keys[0]}?" in messages[f"[@{{{typo}}}]"]
+    assert "no entry `doi:10.1000/x1`" in messages["@doi:10.1000/x1"]
+    assert "`\\@`" in messages["@nhsuk"]
+
+
+def test_citation_syntax_warnings_name_the_line(bibliography):
+    key = sorted(bibliography.entries)[0]
+    page = check_page(parse_document(f"One.\n\nText [@{key}, @{key}].\n\nAn [@{key} never closed.\n", "p.md"), bibliography)
+    warnings = [(p.line, p.severity) for p in page.problems if p.kind == "citation-syntax"]
+    assert warnings == [(3, "warning"), (5, "warning")]
