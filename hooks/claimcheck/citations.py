@@ -300,9 +300,10 @@ class _Block:
                 found = self.key_at(at)
                 if found is not None:
                     group = self.narrative(at, found)
-                    notes = [self.failed_bracket_note(f, group) for f in failed
-                             if self.closing.get(f, self.end) > at and (f in self.closing or "\n" not in text[f:at])]
-                    failed = [f for f in failed if self.closing.get(f, self.end) <= at]
+                    line_start = text.rfind("\n", self.start, at)
+                    around = [f for f in failed if self.closing.get(f, self.end) > at and (f in self.closing or f > line_start)]
+                    notes = [self.failed_bracket_note(around[-1], group)] if around else []  # the innermost
+                    failed = []
                     if notes:
                         group = CitationGroup(group.start, group.end, group.citations, True, (*notes, *group.notes))
                     found_groups.append(group)
