@@ -3,7 +3,12 @@ bibliography and the evidence ledger.
 
 Markers are swapped into the Markdown as inert placeholder words (so Markdown
 never reads a formatted reference as Markdown) and the placeholders become HTML
-after conversion. Every string from the bibliography or a page is escaped.
+after conversion. A citation's prefix and suffix are the editor's Markdown,
+rendered inline (raw HTML in them shown as text); every string from the
+bibliography is escaped. Inside a link's text or an attribute (alt text) a
+marker becomes its plain text, so no link nests in a link; so it does in the
+table of contents (the MkDocs adapter), and `heading_slug` keeps placeholders
+out of heading ids.
 
 Each marker also has a *search view*: the same visible text with no markup,
 which is all a search indexer keeps of it. Handing the indexer that view (and
@@ -84,14 +89,23 @@ class Markup:
     search: str
 
 
+#: What would start a block (a list, heading, quote or rule) at the start of a prefix or suffix.
+BLOCK_START = re.compile(r"^(?:\d+(?=[.)] )|(?=[-+*>#]))")
+#: Plain text, which needs no Markdown run (the common locator: "p. 12").
+NO_MARKDOWN = re.compile(r"[^\\`*_\[\]<&!]*")
+
+
 def _inline_html(text: str) -> str:
-    """A prefix or suffix as Markdown renders it (one line, no paragraph)."""
-    if not text.strip():
+    """A prefix or suffix as Markdown renders it: inline only, one line, as Pandoc reads it."""
+    text = " ".join(text.split())
+    if not text:
         return ""
+    text = BLOCK_START.sub(lambda m: m.group(0) + "\\", text, count=1)
+    if NO_MARKDOWN.fullmatch(text) and "\\" not in text:
+        return html.escape(text, quote=False)
     converter = _inline_markdown()
     converter.reset()
-    converted = converter.convert(" ".join(text.split()))
-    return converted.removeprefix("<p>").removesuffix("</p>")
+    return converter.convert(text).removeprefix("<p>").removesuffix("</p>")
 
 
 @functools.cache

@@ -85,3 +85,8 @@ def test_prefixes_and_suffixes_render_as_markdown_and_lose_nothing():
 def test_an_unclosed_bracket_keeps_everything_after_it():
     full, _ = both_views("A [@rush2006stard opened.\n\n```\nkept code\n```\n\nclosed] later.\n", "numeric")
     assert "kept code" in full and "closed] later." in full and "A [" in full
+
+
+def test_a_prefix_is_inline_markdown_never_a_block():
+    full, _ = both_views("Text [1. see @rush2006stard, - p. 3] here.\n", "numeric")
+    assert "<ol>" not in full and "<ul>" not in full and "[1. see " in full and "- p. 3]" in full
