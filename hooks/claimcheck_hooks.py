@@ -32,7 +32,7 @@ from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
 from claimcheck.pages import check_files, shown_from
 from claimcheck.problems import Problem
-from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, render_markdown
+from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, plain_text, render_markdown
 from claimcheck.report import as_json
 from claimcheck.standards import check_built_page, next_review
 
@@ -174,7 +174,15 @@ def on_page_content(html, page, config, files):
         full, search = full.replace(LEDGER_SPOT, ledger_html(build.report, build.links, here, build.grades)), ""
     search = fill_placeholders(search, rendered, search_view=True)
     build.content[page.file.src_uri] = (search, fill_placeholders(full, rendered))
+    _plain_toc(page.toc, rendered)
     return search
+
+
+def _plain_toc(items, rendered: RenderedPage) -> None:
+    """A heading's citations show in the table of contents as plain text."""
+    for item in items:
+        item.title = plain_text(item.title, rendered)
+        _plain_toc(item.children, rendered)
 
 
 @event_priority(-100)  # after every plugin's, the search indexer's included

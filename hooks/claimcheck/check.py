@@ -12,13 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from .bibliography import Bibliography, Finding
-from .citations import CitationGroup, find_citations
+from .citations import CitationGroup, document_citations
 from .clauses import clauses
 from .document import Document, Unit, sentence_spans
 from .problems import ERROR, Problem
 from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, matches
 from .topics import TopicVerdict, agreement, finding_terms, parse_abbreviations, suggested_id, terms
 
+UNCITABLE = ("a number in an abbreviation's expansion is shown as a tooltip, where no citation can stand: "
+             "take the number out of the expansion and state it, cited, in the text")
 CELL_BORDER = re.compile(r"(?<!\\)\|")
 
 SUPPORTED, UNSUPPORTED, OFF_TOPIC, UNVERIFIED, UNSOURCED, UNKNOWN, WAIVED = (
@@ -232,7 +234,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
     """Find every claim and citation on a page and judge each claim against
     the citations of its own clause."""
     path = document.path
-    groups = find_citations(document.prose)
+    groups = document_citations(document)
     report = PageReport(document, groups)
     if document.meta_error:
         report.problems.append(Problem(path, 1, "page-error", "---", f"{document.meta_error}; fix the block between the `---` lines"))
@@ -243,8 +245,11 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                 did_you_mean = f"did you mean {', '.join('@' + k for k in hint)}? " if hint else ""
                 report.problems.append(
                     Problem(path, document.line_of(group.start), "unknown-key", document.text(group.start, group.end),
-                            f"no entry `{key}` in {bibliography.path}: {did_you_mean}fix the key or add the entry")
+                            f"no entry `{key}` in {bibliography.path}: {did_you_mean}fix the key or add the entry "
+                            "(an @ not meant as a citation is written `\\@`)")
                 )
+        for note in group.notes:
+            report.problems.append(Problem(path, document.line_of(note.start), "citation-syntax", document.text(note.start, note.end), note.message))
     topics = TopicIndex({**(abbreviations or {}), **parse_abbreviations(document.source)})
     groups_by_unit = _by_unit(document, [(g.start, g) for g in groups])
     waivers = {index: reasons[0] for index, reasons in _by_unit(document, [(o, r) for o, r in document.waivers]).items()}  # type: ignore[misc]
@@ -272,7 +277,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                     pending.append(_Pending(len(report.claims), unit.scope, topics.clause(clause_text)))
                 elif not keys:
                     status = UNSOURCED
-                    report.problems.append(Problem(path, line, "unsourced", stat.text,
+                    report.problems.append(Problem(path, line, "unsourced", stat.text, UNCITABLE if unit.kind == "definition" else
                                                    "statistic with no citation in its sentence (or list item, table row): add `[@key]` for the source that states it, or remove the number"))
                 elif not known:
                     status = UNKNOWN
@@ -313,7 +318,7 @@ def _settle_headings(report: PageReport, pending: list[_Pending], topics: TopicI
         if support is not None:
             report.claims[item.index] = replace(claim, status=SUPPORTED, finding=support.finding, citations=support.citations)
             continue
-        where = "page" if document.units[claim.unit].kind == "title" and item.scope[1] == len(document.source) else "text below it"
+        where = "page" if document.units[claim.unit].kind == "meta" else "text below it"
         report.problems.append(Problem(claim.file, claim.line, "unsourced", claim.text,
                                        f"a number in a heading or title must be stated with its citation in the {where}, matching in value and topic; "
                                        f"nothing there does: add a sentence that states it with `[@key]`, or take the number out of the heading"))

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from .citations import KEY_IN_TEXT
+
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 ADMONITION = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===)[ \t]")
 #: The quoted title of an admonition, a collapsible `???` block or a content tab.
@@ -34,7 +36,7 @@ MARKDOWN_HTML_LINE = re.compile(r"^ *(?:<[A-Za-z][\w-]*\b[^<>]*\bmarkdown\b[^<>]
 FRONT_MATTER_TEXT = re.compile(r"^(?:title|description):[ \t]*", re.MULTILINE)
 HEADING_MARKS = re.compile(r"^ {0,3}#{1,6}(?=[ \t]|$)|[ \t]+#+[ \t]*$", re.MULTILINE)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
-LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))?(?:[ \t]*\[[ xX]\](?=[ \t]))?")
+LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)(?:[ \t]*\[[ xX]\](?=[ \t]))?)?")
 WAIVER = re.compile(r"<!--\s*claimcheck:\s*ignore\b(?P<reason>[^>]*?)-->", re.IGNORECASE)
 #: Inline things that are not prose, blanked in this order.
 INLINE_NOT_PROSE = [
@@ -42,6 +44,7 @@ INLINE_NOT_PROSE = [
     re.compile(r"<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*\s*>|<(?:https?|mailto|ftp):[^<>\s]*>"),
     re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"),
     re.compile(r"\[\^[^\]\s]+\]:?"),
+    # Masks from here on leave citation keys alone (see _mask_inline).
     re.compile(r"(?:https?://|www\.)[^\s<>\[\]()]+", re.IGNORECASE),
     re.compile(r"\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\[\]]+", re.IGNORECASE),
     re.compile(r"\b(?:PMID|PMCID):?\s?(?:PMC)?\d+|\bPMC\d+", re.IGNORECASE),
@@ -50,6 +53,9 @@ INLINE_NOT_PROSE = [
     re.compile(r"\\[\\`*_{}\[\]()#+\-.!@|]"),
     re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
 ]
+#: Citation keys stay readable through the masks after the first this many.
+KEYS_KEPT_FROM = 4
+KEY_FILLER = "\x00"
 ABBREVIATIONS = {
     "e.g", "i.e", "al", "vs", "dr", "prof", "approx", "fig", "figs", "p", "pp", "no", "nos",
     "ca", "cf", "incl", "st", "mr", "mrs", "ms", "etc", "vol", "ed", "eds", "eq", "u.s", "u.k",
@@ -80,12 +86,12 @@ def _markdown_parser() -> Any:
 class Unit:
     """Prose that one citation covers: `regions` are (start, end) offsets.
 
-    A "heading" or "title" (page title, description, admonition title) also
+    A "heading", "title" (admonition, tab) or "meta" (page title, description) also
     has a `scope`: the offsets of the text it heads, where a number it states
     must be stated and cited. A table "row" has the `header` row of its
     table, whose cells say what each column's numbers are."""
 
-    kind: str  # "sentence", "item", "row", "heading", "title"
+    kind: str  # "sentence", "item", "row", "heading", "title", "meta" (front matter), "definition" (abbreviation)
     regions: tuple[tuple[int, int], ...]
     scope: tuple[int, int] | None = None
     header: tuple[int, int] | None = None
@@ -223,8 +229,22 @@ def _mask_inline(region: str) -> str:
     lines = region.split("\n")
     region = "\n".join(" " * len(m.group(0)) + line[m.end():] for line in lines for m in [LINE_PREFIX.match(line)])
     region = _mask_code_spans(region)
-    for pattern in INLINE_NOT_PROSE:
+    for pattern in INLINE_NOT_PROSE[:KEYS_KEPT_FROM]:
         region = pattern.sub(lambda m: _blank(m.group(0)), region)
+    # Citation keys (`@{https://...}`, `@doi:10...`) are held out of the masks
+    # below as a filler no mask starts on; a key a mask runs over (a URL's
+    # `https://x.org/@name`) loses its filler and stays blank.
+    keys = [(m.start(), m.group(0)) for m in KEY_IN_TEXT.finditer(region)]
+    if keys:
+        region = KEY_IN_TEXT.sub(lambda m: KEY_FILLER * len(m.group(0)), region)
+    for pattern in INLINE_NOT_PROSE[KEYS_KEPT_FROM:]:
+        region = pattern.sub(lambda m: _blank(m.group(0)), region)
+    if keys:
+        chars = list(region)
+        for at, key in keys:
+            if region.startswith(KEY_FILLER * len(key), at):
+                chars[at:at + len(key)] = key
+        region = "".join(chars)
     return region
 
 
@@ -353,7 +373,7 @@ def parse_document(source: str, path: str = "<text>") -> Document:
     units: list[Unit] = []
     for a, b in _front_matter_texts(lines, starts, front_lines):
         prose[a:b] = _mask_inline(source[a:b])
-        units.append(Unit("title", ((a, b),), scope=(front_end, len(source))))
+        units.append(Unit("meta", ((a, b),), scope=(front_end, len(source))))
     for (a, b), scope in _block_titles(lines, starts, front_lines, code):
         prose[a:b] = _mask_inline(source[a:b])
         units.append(Unit("title", ((a, b),), scope=scope))
@@ -362,7 +382,7 @@ def parse_document(source: str, path: str = "<text>") -> Document:
         if m and not any(first <= number < end for first, end in code):
             a, b = starts[number] + m.end(), starts[number] + len(lines[number])
             prose[a:b] = _mask_inline(source[a:b])
-            units.append(Unit("item", ((a, b),)))
+            units.append(Unit("definition", ((a, b),)))
     text = "".join(prose)
     for key in order:
         kind = key[0]

@@ -23,6 +23,7 @@ KINDS = {
     "old-source": WARNING,
     "weak-evidence": WARNING,
     "unverified": WARNING,
+    "citation-syntax": WARNING,
     "uncited-entry": INFO,
     "waived": INFO,
 }

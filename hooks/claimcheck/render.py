@@ -3,7 +3,12 @@ bibliography and the evidence ledger.
 
 Markers are swapped into the Markdown as inert placeholder words (so Markdown
 never reads a formatted reference as Markdown) and the placeholders become HTML
-after conversion. Every string from the bibliography or a page is escaped.
+after conversion. A citation's prefix and suffix are the editor's Markdown,
+rendered inline (raw HTML in them shown as text); every string from the
+bibliography is escaped. Inside a link's text or an attribute (alt text) a
+marker becomes its plain text, so no link nests in a link; so it does in the
+table of contents (the MkDocs adapter), and `heading_slug` keeps placeholders
+out of heading ids.
 
 Each marker also has a *search view*: the same visible text with no markup,
 which is all a search indexer keeps of it. Handing the indexer that view (and
@@ -16,6 +21,7 @@ found through the site bibliography, whose search view lists each one once.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -23,7 +29,7 @@ from dataclasses import dataclass, field
 
 from .bibliography import Bibliography, Entry, author_year, reference_html, reference_text
 from .check import PageReport, SiteReport
-from .citations import CitationGroup, find_citations
+from .citations import Citation, CitationGroup, document_citations
 from .document import normalise, parse_document
 
 PLACEHOLDER = "CLAIMCHECK{:05d}X"
@@ -83,38 +89,114 @@ class Markup:
     search: str
 
 
-def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str) -> Markup:
-    parts, words = [], []
-    for position, citation in enumerate(group.citations, start=1):
-        entry = bibliography.get(citation.key)
-        prefix = html.escape(citation.prefix) + " " if citation.prefix else ""
-        locator = ", " + html.escape(citation.locator) if citation.locator else ""
-        if entry is None:
-            unknown = f"@{html.escape(citation.key)}?"
-            parts.append(f'{prefix}<span class="citation-unknown" title="Unknown reference">{unknown}</span>{locator}')
-            words.append(f"{prefix}{unknown}{locator}")
+#: What would start a block (a list, heading, quote or rule) at the start of a prefix or suffix.
+BLOCK_START = re.compile(r"^(?:\d+(?=[.)] )|(?=[-+*>#]))")
+#: Plain text, which needs no Markdown run (the common locator: "p. 12").
+NO_MARKDOWN = re.compile(r"[^\\`*_\[\]<&!]*")
+
+
+def _inline_html(text: str) -> str:
+    """A prefix or suffix as Markdown renders it: inline only, one line, as Pandoc reads it."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    text = BLOCK_START.sub(lambda m: m.group(0) + "\\", text, count=1)
+    if NO_MARKDOWN.fullmatch(text) and "\\" not in text:
+        return html.escape(text, quote=False)
+    converter = _inline_markdown()
+    converter.reset()
+    return converter.convert(text).removeprefix("<p>").removesuffix("</p>")
+
+
+@functools.cache
+def _inline_markdown():
+    import markdown
+
+    converter = markdown.Markdown()
+    converter.preprocessors.deregister("html_block")  # HTML in a citation is shown as text, as before
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
+@dataclass(frozen=True)
+class _Label:
+    """How one citation shows: its marker HTML and its search view."""
+
+    html: str
+    search: str
+
+
+def _label(citation: Citation, position: int, index: int, page: PageCitations, bibliography: Bibliography, style: str, name_shown: bool | str) -> _Label:
+    """A key's marker: the reference number (or author and year) with its tooltip;
+    `name_shown` when a narrative citation's author names stand before it, or
+    "in-label" when they are the marker's own text ("Fekadu et al. (2018)")."""
+    entry = bibliography.get(citation.key)
+    if entry is None:
+        unknown = f"@{html.escape(citation.key)}?"
+        return _Label(f'<span class="citation-unknown" title="Unknown reference">{unknown}</span>', unknown)
+    number = page.numbers[citation.key]
+    text = str(number) if style == "numeric" else author_year(entry)
+    if style == "author-year" and (name_shown or citation.suppress_author):
+        name, _, year = text.rpartition(", ")
+        text = f"{name} ({year})" if name_shown == "in-label" else year
+    text = html.escape(text)
+    tip_id = f"{group_anchor(index)}-tip-{position}"
+    return _Label(
+        f'<span class="cite-ref"><a href="#ref-{number}" class="cite-link" aria-describedby="{tip_id}">{text}</a>'
+        f'<span class="cite-tip" role="tooltip" id="{tip_id}" data-search-exclude>{html.escape(reference_text(entry))}{evidence_note(entry)}</span></span>',
+        text,
+    )
+
+
+def _author_names(citation: Citation, bibliography: Bibliography) -> str:
+    entry = bibliography.get(citation.key)
+    return html.escape(author_year(entry).rpartition(", ")[0]) if entry is not None and not citation.suppress_author else ""
+
+
+def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str, source: str, shift: int) -> Markup:
+    """A citation group as HTML: prefixes and suffixes rendered as the Markdown
+    they are, citations written inside a suffix (`[@a, @b]`) rendered in it."""
+    first = group.citations[0]
+    # An author-year narrative citation standing alone links its whole text: "Fekadu et al. (2018)".
+    alone = style == "author-year" and group.narrative and first.author_in_text and len(group.citations) == 1 and first.suffix_span[0] == first.suffix_span[1]
+    labels = [_label(c, n, index, page, bibliography, style, "in-label" if alone else group.narrative and n == 1 and c.author_in_text)
+              for n, c in enumerate(group.citations, start=1)]
+    nested = {n: label for n, (c, label) in enumerate(zip(group.citations, labels)) if c.in_suffix}
+    parts: list[tuple[str, str]] = []
+    for n, citation in enumerate(group.citations):
+        if citation.in_suffix:
             continue
-        number = page.numbers[citation.key]
-        label = str(number) if style == "numeric" else author_year(entry)
-        if group.narrative and style == "author-year":
-            name, _, year = label.rpartition(", ")
-            label = f"{name} ({year})"
-        tip_id = f"{group_anchor(index)}-tip-{position}"
-        parts.append(
-            f'{prefix}<span class="cite-ref"><a href="#ref-{number}" class="cite-link" aria-describedby="{tip_id}">{label}</a>'
-            f'<span class="cite-tip" role="tooltip" id="{tip_id}" data-search-exclude>{html.escape(reference_text(entry))}{evidence_note(entry)}</span></span>{locator}'
-        )
-        words.append(f"{prefix}{label}{locator}")
+        prefix = _inline_html(source[citation.prefix_span[0] - shift:citation.prefix_span[1] - shift])
+        suffix_source, tokens = source[citation.suffix_span[0] - shift:citation.suffix_span[1] - shift], {}
+        for m, inner in nested.items():
+            c = group.citations[m]
+            if citation.suffix_span[0] <= c.key_span[0] < citation.suffix_span[1]:
+                token = f"CLAIMCHECKNEST{m:05d}X"
+                at = c.key_span[0] - citation.suffix_span[0]
+                suffix_source = suffix_source[:at] + token + suffix_source[at + c.key_span[1] - c.key_span[0]:]
+                name = _author_names(c, bibliography) if style == "numeric" else ""
+                tokens[token] = (f"{name} [{inner.html}]" if name else inner.html, f"{name} [{inner.search}]" if name else inner.search)
+        suffix = _inline_html(suffix_source)
+        if suffix and suffix[0].isalnum():
+            suffix = ", " + suffix
+        full, searched = suffix, _text_of(suffix)
+        for token, (token_html, token_search) in tokens.items():
+            full, searched = full.replace(token, token_html), searched.replace(token, token_search)
+        label = labels[n]
+        parts.append((f"{prefix + ' ' if prefix else ''}{label.html}{full}", f"{_text_of(prefix) + ' ' if prefix else ''}{label.search}{searched}"))
     separator = "; " if style == "author-year" else ", "
-    body, text = separator.join(parts), separator.join(words)
-    if group.narrative and style == "author-year":
-        return Markup(f'<span class="citation citation-narrative" id="{group_anchor(index)}">{body}</span>', text)
-    if group.narrative:
-        entry = bibliography.get(group.citations[0].key)
-        name = html.escape(author_year(entry).rpartition(", ")[0]) if entry else ""
-        return Markup(f'<span class="citation citation-narrative" id="{group_anchor(index)}">{name} [{body}]</span>', f"{name} [{text}]")
+    body, text = separator.join(p[0] for p in parts), separator.join(p[1] for p in parts)
+    anchor = group_anchor(index)
+    if alone:
+        return Markup(f'<span class="citation citation-narrative" id="{anchor}">{body}</span>', text)
+    if group.narrative and first.author_in_text:
+        name = _author_names(first, bibliography)
+        opening, closing = (" (", ")") if style == "author-year" else (" [", "]")
+        if not name:
+            opening = opening.strip()
+        return Markup(f'<span class="citation citation-narrative" id="{anchor}">{name}{opening}{body}{closing}</span>', f"{name}{opening}{text}{closing}")
     opening, closing = ("[", "]") if style == "numeric" else ("(", ")")
-    return Markup(f'<span class="citation" id="{group_anchor(index)}">{opening}{body}{closing}</span>', f"{opening}{text}{closing}")
+    return Markup(f'<span class="citation" id="{anchor}">{opening}{body}{closing}</span>', f"{opening}{text}{closing}")
 
 
 def _text_of(markup: str) -> str:
@@ -156,14 +238,14 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
         shift = len(scanned.document.source) - len(source)
         groups = [g for g in scanned.groups if g.start >= shift]
     else:
-        groups = find_citations(parse_document(source).prose)
+        groups = document_citations(parse_document(source))
     page = PageCitations.of(groups, bibliography)
     markers: dict[str, Markup] = {}
     pieces: list[str] = []
     last = 0
     for index, group in enumerate(groups, start=1):
         token = PLACEHOLDER.format(index)
-        markers[token] = _marker(group, index, page, bibliography, style)
+        markers[token] = _marker(group, index, page, bibliography, style, source, shift)
         pieces.append(source[last:group.start - shift])
         pieces.append(token)
         last = group.end - shift
@@ -180,21 +262,51 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
 REFERENCES_SECTION = re.compile(rf'<h2 id="references(?:_\d+)?"[^>]*>(?:(?!</h2>).)*</h2>\s*<p>{REFERENCES_PLACEHOLDER}</p>', re.S)
 
 
+#: An HTML tag (noting `<a>` and `</a>`) or a placeholder, scanned in one pass.
+TAG_OR_PLACEHOLDER = re.compile(r"(?P<tag><(?P<close>/?)(?P<link>a(?=[\s>]))?[^>]*>)|CLAIMCHECK\d{5}X")
+
+
 def fill_placeholders(content: str, rendered: RenderedPage, search_view: bool = False) -> str:
     """Put the HTML (or, for a search indexer, the search view) in place of
-    the placeholders, after Markdown conversion."""
+    the placeholders, after Markdown conversion. Inside a link's text or an
+    attribute (an image's alt text), a marker is its plain text: no link in
+    a link, no markup in an attribute."""
     if rendered.references:
         if search_view:
             content = REFERENCES_SECTION.sub("", content, count=1)
         content = content.replace(f"<p>{REFERENCES_PLACEHOLDER}</p>", rendered.references)
+    in_link = 0
 
-    def marker(match: re.Match[str]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        nonlocal in_link
+        if match.group("tag") is not None:
+            if match.group("link"):
+                in_link = max(0, in_link + (-1 if match.group("close") else 1))
+            return PLACEHOLDER_PATTERN.sub(lambda m: html.escape(plain_text(m.group(0), rendered)), match.group(0))
         found = rendered.markers.get(match.group(0))
         if found is None:
             return html.escape(match.group(0))
-        return found.search if search_view else found.html
+        return found.search if search_view or in_link else found.html
 
-    return PLACEHOLDER_PATTERN.sub(marker, content)
+    return TAG_OR_PLACEHOLDER.sub(fill, content)
+
+
+def plain_text(text: str, rendered: RenderedPage) -> str:
+    """Text with its placeholders as the plain text of their markers (for a
+    table of contents, a title or an attribute)."""
+    def plain(match: re.Match[str]) -> str:
+        found = rendered.markers.get(match.group(0))
+        return html.unescape(found.search) if found is not None else match.group(0)
+
+    return PLACEHOLDER_PATTERN.sub(plain, text)
+
+
+def heading_slug(value: str, separator: str) -> str:
+    """Python-Markdown's heading ids, less citation placeholders: `## Results
+    [@a]` gets the id `results` (set as the `toc` extension's `slugify`)."""
+    from markdown.extensions.toc import slugify
+
+    return slugify(PLACEHOLDER_PATTERN.sub("", value), separator)
 
 
 # --------------------------------------------------------------------------- site-wide pages

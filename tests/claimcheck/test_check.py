@@ -184,3 +184,20 @@ def test_claims_citing_a_damaged_entry_get_one_problem_pointing_at_it():
     assert not [p for p in site.problems if p.kind in ("unverified", "unsupported")]
     damaged = [p for p in site.problems if p.kind == "damaged-entry"]
     assert all(f"which is damaged at {bibliography.path}:13" in p.message and "fix that entry first" in p.message for p in damaged)
+
+
+def test_unknown_braced_and_prefixed_keys_are_reported_with_suggestions(bibliography):
+    keys = sorted(bibliography.entries)
+    typo = keys[0][:-1] + ("x" if keys[0][-1] != "x" else "y")
+    page = check_page(parse_document(f"Text [@{{{typo}}}] and @doi:10.1000/x1. Follow @nhsuk.\n", "p.md"), bibliography)
+    messages = {p.text: p.message for p in page.problems if p.kind == "unknown-key"}
+    assert f"did you mean @{keys[0]}?" in messages[f"[@{{{typo}}}]"]
+    assert "no entry `doi:10.1000/x1`" in messages["@doi:10.1000/x1"]
+    assert "`\\@`" in messages["@nhsuk"]
+
+
+def test_citation_syntax_warnings_name_the_line(bibliography):
+    key = sorted(bibliography.entries)[0]
+    page = check_page(parse_document(f"One.\n\nText [@{key}, @{key}].\n\nAn [@{key} never closed.\n", "p.md"), bibliography)
+    warnings = [(p.line, p.severity) for p in page.problems if p.kind == "citation-syntax"]
+    assert warnings == [(3, "warning"), (5, "warning")]

@@ -3,6 +3,8 @@ less each page's References."""
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 from material.plugins.search.plugin import Parser
@@ -65,3 +67,26 @@ def test_search_view_keeps_markers_but_not_tooltips_or_references():
     assert sections["References"] == "<p>An editor's own section of this name stays searchable.</p>"
     assert "Rush" in full and "Rush" not in search
     assert 'role="tooltip"' in full and 'role="tooltip"' not in search and "cite-back" not in search
+
+
+def test_markers_inside_links_and_alt_text_are_plain_text():
+    full, search = both_views("See [the work of @rush2006stard](https://example.org) and ![chart from @rush2006stard](c.png).\n", "numeric")
+    link = full[full.index('<a href="https://example.org">'):full.index("</a>", full.index('<a href="https://example.org">')) + 4]
+    assert "Rush" in link and "cite-link" not in link and "<span" not in link
+    alt = re.search(r'alt="([^"]*)"', full).group(1)
+    assert "<" not in alt and "[1]" in alt
+
+
+def test_prefixes_and_suffixes_render_as_markdown_and_lose_nothing():
+    full, _ = both_views("Text [see `@x` and [the trial](https://example.org) @rush2006stard, p. **3**].\n", "numeric")
+    assert "<code>@x</code>" in full and '<a href="https://example.org">the trial</a>' in full and "<strong>3</strong>" in full
+
+
+def test_an_unclosed_bracket_keeps_everything_after_it():
+    full, _ = both_views("A [@rush2006stard opened.\n\n```\nkept code\n```\n\nclosed] later.\n", "numeric")
+    assert "kept code" in full and "closed] later." in full and "A [" in full
+
+
+def test_a_prefix_is_inline_markdown_never_a_block():
+    full, _ = both_views("Text [1. see @rush2006stard, - p. 3] here.\n", "numeric")
+    assert "<ol>" not in full and "<ul>" not in full and "[1. see " in full and "- p. 3]" in full

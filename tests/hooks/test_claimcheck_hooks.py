@@ -207,3 +207,21 @@ def test_checked_pages_stay_frozen_only_when_the_process_ends_with_the_build(bui
     finally:
         gc.unfreeze()
         config.plugins.on_startup(command="serve", dirty=False)  # back to the default for later tests
+
+
+def test_citations_in_headings_render_and_show_as_plain_text_in_the_toc(build_fixture):
+    def heading(site):
+        page = site / "docs" / "index.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n## Findings of @zhdanava2021\n\nMore text [@zhdanava2021].\n", encoding="utf-8")
+        config = site / "mkdocs.yml"
+        config.write_text(config.read_text().replace("  - toc\n", "  - toc:\n      slugify: !!python/name:claimcheck.render.heading_slug\n"))
+
+    site, result = build_fixture("basic", heading)
+    assert result.returncode == 0, result.stderr
+    html = (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "CLAIMCHECK" not in html and "@zhdanava2021" not in html
+    heading_html = re.search(r'<h2 id="findings-of">(.*?)</h2>', html, re.S).group(1)
+    assert 'class="cite-link"' in heading_html and "Zhdanava and Pilon [" in heading_html
+    toc_link = re.search(r'<a href="#findings-of" class="md-nav__link">(.*?)</a>', html, re.S).group(1)
+    assert "Findings of Zhdanava and Pilon [1]" in " ".join(re.sub(r"<[^>]*>", " ", toc_link).split())
+    assert "cite-link" not in toc_link

@@ -41,7 +41,7 @@ def write(site, name, data: bytes):
         ("latin1.md", PAGE_HEAD.encode() + b"ok\n\xe9t\xe9 30%\n", "latin1.md:8: page-error: not valid UTF-8"),
         ("frontmatter.md", b"---\ntitle: [unclosed\n---\n\ntext\n", "frontmatter.md:1: page-error"),
         ("uncited.md", (PAGE_HEAD + "```\nunclosed fence\n\nStill 40% inside the fence.\n").encode(), None),
-        ("bracket.md", (PAGE_HEAD + "An unclosed [@zhdanava2021 bracket with 31% in it.\n").encode(), "bracket.md:7: unsourced"),
+        ("bracket.md", (PAGE_HEAD + "An unclosed [@zhdanava2021 bracket with 31% in it.\n").encode(), "bracket.md:7: citation-syntax"),
     ],
 )
 def test_broken_pages_give_one_clear_line(build_fixture, name, data, expected):
