@@ -69,6 +69,7 @@ class SiteReport:
     bibliography: Bibliography
     problems: list[Problem]
     disagreements: dict[str, list[Finding]]
+    status_claims: list = field(default_factory=list)  # status.StatusClaim, filled by pages.check_files
 
     @property
     def claims(self) -> list[Claim]:

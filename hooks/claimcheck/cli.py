@@ -58,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"claimcheck: {missing[0]}: no such file or folder", file=sys.stderr)
         return 2
     bibliography = load_bibliography(args.bib or settings.bibliography)
-    report = check_files(markdown_files(paths), bibliography, settings.options)
+    report = check_files(markdown_files(paths), bibliography, settings.options, status_max_age_years=settings.status_max_age_years)
     if args.format == "json":
         print(as_json(report))
     elif args.format == "github":

@@ -12,6 +12,7 @@ from .check import PageReport, SiteReport, check_page, check_site
 from .document import normalise, parse_document
 from .problems import Problem
 from .standards import check_sources, check_standards, reading_grade
+from .status import STATUS_MAX_AGE_YEARS, check_status
 
 
 def read_text(path: Path, shown: str) -> str | Problem:
@@ -61,9 +62,10 @@ def check_files(
     bibliography: Bibliography,
     options: frozenset[str] = frozenset(),
     today: datetime.date | None = None,
+    status_max_age_years: int = STATUS_MAX_AGE_YEARS,
 ) -> SiteReport:
     """Check every page (given as file and the path it is shown as) and the site
-    as a whole: claims, citations and the health-content standards."""
+    as a whole: claims, citations, status claims and the health-content standards."""
     today = today or datetime.date.today()
     reports: list[PageReport] = []
     unreadable: list[Problem] = []
@@ -77,5 +79,7 @@ def check_files(
         reports.append(report)
     site = check_site(reports, bibliography)
     site.problems.extend(check_sources(site, today))
+    site.status_claims, status_problems = check_status(site, today, status_max_age_years)
+    site.problems.extend(status_problems)
     site.problems[:0] = unreadable
     return site

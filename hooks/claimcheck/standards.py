@@ -1,5 +1,6 @@
 """Health-content standards as checks: review dates, treatment-page sections,
-readability, and the safety notes every built page must carry."""
+readability, working notes left on a page, provenance of sources, and the
+safety notes every built page must carry."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 import re
 import warnings
 
+from .bibliography import PRIMARY, SECONDARY
 from .check import SUPPORTED, SiteReport
 from .document import Document
 from .problems import Problem
@@ -26,13 +28,30 @@ MAX_GRADE = 9.0
 MAX_SOURCE_AGE = 15
 WEAK_EVIDENCE = ("case-series", "expert")
 #: Text every built page must contain (put there by overrides/main.html).
+#: Working notes: wording that says a page is unfinished. Each is a regular
+#: expression (case-insensitive unless it carries `(?-i:...)`), narrow enough
+#: that ordinary English passes: "is not yet known" states the science, "we
+#: have not yet checked" states the guide's own unfinished work.
+WORKING_NOTES = (
+    r"\b(?:we|I|the editors)\s+(?:have|has)\s+not\s+(?:yet\s+)?(?:checked|reviewed|verified|confirmed|read)\b",
+    r"\bnot\s+yet\s+(?:been\s+)?(?:checked|verified|reviewed)\s+(?:for|by|in|against)\s+(?:this|the)\s+(?:guide|page|site)\b",
+    r"\bnot\s+yet\s+checked\b",
+    r"\bwill\s+be\s+(?:published|added|given|written|completed)\s+(?:here|later|soon|on\s+this\s+(?:page|site)|in\s+this\s+guide)\b",
+    r"\bto\s+be\s+(?:confirmed|determined|checked|added|written|completed)\b",
+    r"\bcoming\s+soon\b",
+    r"\bcitation\s+needed\b",
+    r"\blorem\s+ipsum\b",
+    r"(?-i:\b(?:TODO|TBD|TBC|FIXME|XXX)\b)",
+)
+WORKING_NOTE = re.compile("|".join(f"(?:{p})" for p in WORKING_NOTES), re.IGNORECASE)
 SAFETY_MARKERS = {
     'class="crisis-help"': "the crisis-help notice",
     'class="not-medical-advice"': "the not-medical-advice note",
 }
 
 
-def _date(value: object) -> datetime.date | None:
+def as_date(value: object) -> datetime.date | None:
+    """A front-matter date (YAML gives a date; a quoted one is a string), or None."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -82,7 +101,7 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
     path, meta, problems = document.path, document.meta, []
     if meta.get("type") == "generated":
         return problems
-    reviewed = _date(meta.get("reviewed"))
+    reviewed = as_date(meta.get("reviewed"))
     if "reviewed" not in meta:
         problems.append(Problem(path, 1, "review-date", "", "no `reviewed:` date in the front matter: add `reviewed: YYYY-MM-DD` after checking the page against its sources"))
     elif reviewed is None:
@@ -90,7 +109,7 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
     elif reviewed > today:
         problems.append(Problem(path, 1, "review-date", str(reviewed), "`reviewed:` is in the future: give the date the page was actually reviewed"))
     else:
-        due = _date(meta.get("next_review")) if "next_review" in meta else next_review(reviewed)
+        due = as_date(meta.get("next_review")) if "next_review" in meta else next_review(reviewed)
         if due is None:
             problems.append(Problem(path, 1, "review-date", str(meta.get("next_review")), "`next_review:` is not a date: write it as YYYY-MM-DD"))
         elif due < today:
@@ -101,12 +120,27 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
         for section in TREATMENT_SECTIONS:
             if section.lower() not in present:
                 problems.append(Problem(path, 1, "missing-section", section, f"treatment pages need a `## {section}` section: add it"))
+    problems.extend(check_working_notes(document))
     if meta.get("audience", "patients") == "patients" and document.units:
         grade = reading_grade(document) if grade is None else grade
         has_summary = re.search(r'^\s*(?:!!!|\?\?\?\+?)\s*\w+\s+"In short"', document.source, re.MULTILINE | re.IGNORECASE)
         if grade > max_grade and not has_summary:
             problems.append(Problem(path, 1, "readability", f"grade {grade:.1f}",
                                     f"reading grade {grade:.1f} is above {max_grade:g} and the page has no \"In short\" summary: add `!!! abstract \"In short\"` at the top or simplify the text"))
+    return problems
+
+
+def check_working_notes(document: Document) -> list[Problem]:
+    """Notes a published page must not carry ("we have not yet checked",
+    "will be published here", "TODO"): in prose, headings and tables, not in
+    code or HTML comments, which readers do not see as text."""
+    problems = []
+    for unit in document.units:
+        text = document.source if unit.kind == "heading" else document.prose
+        for start, end in unit.regions:
+            for m in WORKING_NOTE.finditer(text, start, end):
+                problems.append(Problem(document.path, document.line_of(m.start()), "working-note", m.group(0),
+                                        "a working note on a published page: replace it with the checked statement, or remove it"))
     return problems
 
 
@@ -136,8 +170,9 @@ def _section(document: Document, line: int) -> str:
 
 
 def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOURCE_AGE) -> list[Problem]:
-    """Old sources where a newer one records the same finding, and treatment
-    benefits resting only on case series or expert opinion."""
+    """Old sources where a newer one records the same finding, secondary
+    sources where a primary one records it, and treatment benefits resting
+    only on case series or expert opinion."""
     bibliography, problems = site.bibliography, []
     years: dict[str, int | None] = {}
 
@@ -165,6 +200,13 @@ def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOU
             if cited and max(cited) < today.year - max_age and year > max(cited):
                 problems.append(Problem(claim.file, claim.line, "old-source", claim.text,
                                         f"cited only to sources from {max(cited)} or earlier; {key} ({year}) records `{claim.finding.id}` too: cite the newer source or say why the older one is used"))
+            if entries and all(e.provenance == SECONDARY for e in entries):
+                primary = next((f.key for f in findings_by_id.get(claim.finding.id, []) if bibliography.get(f.key).provenance == PRIMARY), None)
+                if primary is not None:
+                    cited_keys = ", ".join(e.key for e in entries)
+                    problems.append(Problem(claim.file, claim.line, "secondary-source", claim.text,
+                                            f"supported only by secondary source(s) {cited_keys} (a copy or report, not the original); "
+                                            f"the primary source {primary} records `{claim.finding.id}` too: cite {primary}"))
             if page.document.meta.get("type") == "treatment" and _section(page.document, claim.line).lower() == "benefits":
                 kinds = {e.evidence for e in entries}
                 if kinds and kinds <= set(WEAK_EVIDENCE):
