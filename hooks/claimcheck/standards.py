@@ -44,6 +44,7 @@ WORKING_NOTES = (
     r"(?-i:\b(?:TODO|TBD|TBC|FIXME|XXX)\b)",
 )
 WORKING_NOTE = re.compile("|".join(f"(?:{p})" for p in WORKING_NOTES), re.IGNORECASE)
+NOT_HEADING_TEXT = re.compile(r"<!--.*?-->|`[^`\n]*`")
 SAFETY_MARKERS = {
     'class="crisis-help"': "the crisis-help notice",
     'class="not-medical-advice"': "the not-medical-advice note",
@@ -136,10 +137,14 @@ def check_working_notes(document: Document) -> list[Problem]:
     code or HTML comments, which readers do not see as text."""
     problems = []
     for unit in document.units:
-        text = document.source if unit.kind == "heading" else document.prose
         for start, end in unit.regions:
-            for m in WORKING_NOTE.finditer(text, start, end):
-                problems.append(Problem(document.path, document.line_of(m.start()), "working-note", m.group(0),
+            if unit.kind == "heading":  # headings are not in `prose`: read them minus comments and code
+                text = NOT_HEADING_TEXT.sub(lambda m: " " * len(m.group(0)), document.text(start, end))
+                found = ((start + m.start(), m.group(0)) for m in WORKING_NOTE.finditer(text))
+            else:
+                found = ((m.start(), m.group(0)) for m in WORKING_NOTE.finditer(document.prose, start, end))
+            for offset, note in found:
+                problems.append(Problem(document.path, document.line_of(offset), "working-note", note,
                                         "a working note on a published page: replace it with the checked statement, or remove it"))
     return problems
 
