@@ -9,12 +9,16 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .bibliography import Bibliography, Finding
 from .citations import CitationGroup, find_citations
 from .document import Document
 from .problems import ERROR, Problem
 from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, matches
+
+if TYPE_CHECKING:
+    from .status import StatusClaim
 
 SUPPORTED, UNSUPPORTED, UNVERIFIED, UNSOURCED, UNKNOWN, WAIVED = (
     "supported",
@@ -69,7 +73,7 @@ class SiteReport:
     bibliography: Bibliography
     problems: list[Problem]
     disagreements: dict[str, list[Finding]]
-    status_claims: list = field(default_factory=list)  # status.StatusClaim, filled by pages.check_files
+    status_claims: list[StatusClaim] = field(default_factory=list)  # filled by pages.check_files
 
     @property
     def claims(self) -> list[Claim]:

@@ -29,21 +29,28 @@ MAX_SOURCE_AGE = 15
 WEAK_EVIDENCE = ("case-series", "expert")
 #: Text every built page must contain (put there by overrides/main.html).
 #: Working notes: wording that says a page is unfinished. Each is a regular
-#: expression (case-insensitive unless it carries `(?-i:...)`), narrow enough
-#: that ordinary English passes: "is not yet known" states the science, "we
-#: have not yet checked" states the guide's own unfinished work.
+#: expression in lower case, matched as whole words against the page's text in
+#: lower case, and starts with a plain word (the search looks for that word
+#: first, which keeps it fast). Narrow on purpose: "is not yet known" states the
+#: science, "we have not yet checked" states the guide's own unfinished work.
 WORKING_NOTES = (
-    r"\b(?:we|I|the editors)\s+(?:have|has)\s+not\s+(?:yet\s+)?(?:checked|reviewed|verified|confirmed|read)\b",
-    r"\bnot\s+yet\s+(?:been\s+)?(?:checked|verified|reviewed)\s+(?:for|by|in|against)\s+(?:this|the)\s+(?:guide|page|site)\b",
-    r"\bnot\s+yet\s+checked\b",
-    r"\bwill\s+be\s+(?:published|added|given|written|completed)\s+(?:here|later|soon|on\s+this\s+(?:page|site)|in\s+this\s+guide)\b",
-    r"\bto\s+be\s+(?:confirmed|determined|checked|added|written|completed)\b",
-    r"\bcoming\s+soon\b",
-    r"\bcitation\s+needed\b",
-    r"\blorem\s+ipsum\b",
-    r"(?-i:\b(?:TODO|TBD|TBC|FIXME|XXX)\b)",
+    r"we\s+have\s+not\s+(?:yet\s+)?(?:checked|reviewed|verified|confirmed|read)\b",
+    r"editors\s+have\s+not\s+(?:yet\s+)?(?:checked|reviewed|verified|confirmed|read)\b",
+    r"not\s+yet\s+(?:(?:been\s+)?(?:checked|verified|reviewed)\s+(?:for|by|in|against)\s+(?:this|the)\s+(?:guide|page|site)|checked)\b",
+    r"will\s+be\s+(?:published|added|given|written|completed)\s+(?:here|later|soon|on\s+this\s+(?:page|site)|in\s+this\s+guide)\b",
+    r"coming\s+soon\b",
+    r"citation\s+needed\b",
+    r"lorem\s+ipsum\b",
 )
-WORKING_NOTE = re.compile("|".join(f"(?:{p})" for p in WORKING_NOTES), re.IGNORECASE)
+#: Placeholders, working notes only where they stand alone (at the start of a
+#: sentence, cell or item, or after a bracket, colon or dash): "Dose: to be
+#: confirmed" is a note, "the diagnosis needs to be confirmed" is English.
+PLACEHOLDERS = (r"to\s+be\s+(?:confirmed|determined)\b",)
+#: Notes written in capitals, matched as written ("todo" in lower case is a word).
+MARKERS = (r"TODO\b", r"TBD\b", r"TBC\b", r"FIXME\b", r"XXX\b")
+_NOTES, _PLACEHOLDERS, _MARKERS = ([re.compile(p) for p in patterns] for patterns in (WORKING_NOTES, PLACEHOLDERS, MARKERS))
+#: What may stand before a placeholder: nothing, or one of these (after spaces).
+_PLACEHOLDER_AFTER = set("([{:;|-–—.!?*_\n")
 NOT_HEADING_TEXT = re.compile(r"<!--.*?-->|`[^`\n]*`")
 SAFETY_MARKERS = {
     'class="crisis-help"': "the crisis-help notice",
@@ -131,22 +138,50 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
     return problems
 
 
+def lower_case(text: str) -> str:
+    """The text in lower case, character for character (a few characters
+    lengthen in lower case, "İ"; they are kept as they are, so offsets hold)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def find_phrases(patterns: list[re.Pattern[str]], text: str, low: str) -> list[tuple[int, int]]:
+    """(start, end) of every whole-word match of the patterns in `low` (the text
+    in lower case), overlapping ones dropped, first come first kept."""
+    found = [(m.start(), m.end()) for pattern in patterns for m in pattern.finditer(low) if not (m.start() and text[m.start() - 1].isalnum())]
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
+def working_notes(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each working note in a text."""
+    low = lower_case(text)
+    spans = find_phrases(_NOTES, text, low) + find_phrases(_MARKERS, text, text)
+    for start, end in find_phrases(_PLACEHOLDERS, text, low):
+        before = text[max(0, start - 200):start].rstrip(" \t")
+        if not before or before[-1] in _PLACEHOLDER_AFTER:
+            spans.append((start, end))
+    return sorted(spans)
+
+
 def check_working_notes(document: Document) -> list[Problem]:
     """Notes a published page must not carry ("we have not yet checked",
-    "will be published here", "TODO"): in prose, headings and tables, not in
-    code or HTML comments, which readers do not see as text."""
-    problems = []
+    "will be published on this page", "TODO"): in prose, headings and tables,
+    not in code or HTML comments, which readers do not see as text."""
+    spans = working_notes(document.prose)
     for unit in document.units:
-        for start, end in unit.regions:
-            if unit.kind == "heading":  # headings are not in `prose`: read them minus comments and code
+        if unit.kind == "heading":  # headings are blank in `prose`: read them minus comments and code
+            for start, end in unit.regions:
                 text = NOT_HEADING_TEXT.sub(lambda m: " " * len(m.group(0)), document.text(start, end))
-                found = ((start + m.start(), m.group(0)) for m in WORKING_NOTE.finditer(text))
-            else:
-                found = ((m.start(), m.group(0)) for m in WORKING_NOTE.finditer(document.prose, start, end))
-            for offset, note in found:
-                problems.append(Problem(document.path, document.line_of(offset), "working-note", note,
-                                        "a working note on a published page: replace it with the checked statement, or remove it"))
-    return problems
+                spans.extend((start + a, start + b) for a, b in working_notes(text))
+    return [
+        Problem(document.path, document.line_of(start), "working-note", document.text(start, end),
+                "a working note on a published page: replace it with the checked statement, or remove it")
+        for start, end in sorted(spans)
+    ]
 
 
 def check_built_page(html: str, path: str) -> list[Problem]:

@@ -22,33 +22,39 @@ from dataclasses import dataclass
 
 from .bibliography import Bibliography, Entry
 from .check import PageReport, SiteReport
-from .document import Document, Unit
+from .document import Document
 from .problems import Problem
-from .standards import as_date, next_review
+from .standards import as_date, find_phrases, lower_case, next_review
 
 #: Default for `extra.claimcheck.status_max_age_years`.
 STATUS_MAX_AGE_YEARS = 3
 
-#: The words that make a sentence a status claim, as regular expressions
-#: (case-insensitive, matched as whole words, "not ..." included in the text
-#: shown). Narrow on purpose: "recommend" alone ("what would you recommend?",
-#: "we do not recommend clinics") and "covered" alone ("covered on its own page")
-#: are ordinary English; "clearance" is also how fast the body removes a drug;
-#: a "licensed range" is a dose, not a status.
+#: The words that make a sentence a status claim: regular expressions in lower
+#: case, matched as whole words against the text in lower case, each starting
+#: with a plain word (the search looks for it first, which keeps it fast); a
+#: "not" just before is part of the claim. Narrow on purpose: "recommend" alone
+#: ("what would you recommend?", "we do not recommend clinics") and "covered"
+#: alone ("covered on its own page") are ordinary English; "clearance" is also
+#: how fast the body removes a drug; a "licensed range" is a dose, not a status.
 STATUS_TERMS = (
-    r"approv(?:ed|es|e|al|als)",
-    r"licen[cs]ed(?!\s+(?:range|doses?|maximum))",
-    r"licen[cs]es?(?=\s+(?:for|in)\b)",
-    r"unlicen[cs]ed",
-    r"cleared",
-    r"authori[sz](?:ed|es|e|ations?)",
-    r"recommend(?:ed|s|ations?)",
-    r"(?:covered|paid\s+for|funded)\s+by\s+(?:\w+\s+){0,3}?(?:insurance|insurers?|Medicare|Medicaid|the\s+NHS|health\s+plans?|payers?)",
-    r"(?:insurance|Medicare|Medicaid)\s+coverage",
-    r"reimburs(?:ed|es|ement)",
-    r"available\s+on\s+the\s+NHS",
+    r"approv(?:ed|es|e|al|als)\b",
+    r"licen[cs]ed\b(?!\s+(?:range|doses?|maximum)\b)",
+    r"licen[cs]es?\s+(?:for|in)\b",
+    r"unlicen[cs]ed\b",
+    r"cleared\b",
+    r"authori[sz](?:ed|es|e|ations?)\b",
+    r"recommend(?:ed|s|ations?)\b",
+    r"covered\s+by\s+(?:\w+\s+){0,3}?(?:insurance|insurers?|medicare|medicaid|the\s+nhs|health\s+plans?|payers?)\b",
+    r"paid\s+for\s+by\s+(?:\w+\s+){0,3}?(?:insurance|insurers?|medicare|medicaid|the\s+nhs|health\s+plans?|payers?)\b",
+    r"funded\s+by\s+(?:\w+\s+){0,3}?(?:insurance|insurers?|medicare|medicaid|the\s+nhs|health\s+plans?|payers?)\b",
+    r"insurance\s+coverage\b",
+    r"medicare\s+coverage\b",
+    r"medicaid\s+coverage\b",
+    r"reimburs(?:ed|es|ement)\b",
+    r"available\s+on\s+the\s+nhs\b",
 )
-STATUS = re.compile(r"\b(?:not\s+)?(?:" + "|".join(STATUS_TERMS) + r")\b", re.IGNORECASE)
+_STATUS = [re.compile(term) for term in STATUS_TERMS]
+_NOT_BEFORE = re.compile(r"(?<![\w])not\s+$", re.IGNORECASE)
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 #: A dated event: "in 2019", "in March 2019", "on 9 August 2024", "on August 9, 2024",
@@ -141,14 +147,26 @@ def _is_question(text: str) -> bool:
     return re.sub(r"[\s|*_)\]\"'”’]+$", "", text).endswith("?")
 
 
-def _status_term(document: Document, unit: Unit) -> tuple[int, str] | None:
-    """Where and what the first status word of a unit is (in prose only: not in
-    code, URLs or comments)."""
-    for start, end in unit.regions:
-        m = STATUS.search(document.prose, start, end)
-        if m:
-            return m.start(), " ".join(m.group(0).split())
-    return None
+def status_terms(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every status word in a text, a "not" just before included."""
+    spans = []
+    for start, end in find_phrases(_STATUS, text, lower_case(text)):
+        negated = _NOT_BEFORE.search(text, max(0, start - 20), start)
+        spans.append((negated.start() if negated else start, end))
+    return spans
+
+
+def _first_term_by_unit(document: Document) -> dict[int, tuple[int, int]]:
+    """The first status word of each unit (by index), in prose only: not in
+    headings, code, URLs or comments."""
+    regions = sorted((start, end, index) for index, unit in enumerate(document.units) if unit.kind != "heading" for start, end in unit.regions)
+    starts = [start for start, _, _ in regions]
+    first: dict[int, tuple[int, int]] = {}
+    for start, end in status_terms(document.prose):
+        at = bisect.bisect_right(starts, start) - 1
+        if at >= 0 and start < regions[at][1]:
+            first.setdefault(regions[at][2], (start, end))
+    return first
 
 
 def find_status_claims(page: PageReport, bibliography: Bibliography, today: datetime.date, max_age_years: int = STATUS_MAX_AGE_YEARS) -> list[StatusClaim]:
@@ -160,16 +178,15 @@ def find_status_claims(page: PageReport, bibliography: Bibliography, today: date
     reviewed = as_date(document.meta.get("reviewed")) or today
     waived_at = sorted(offset for offset, _ in document.waivers)
     claims = []
-    for unit, keys in zip(document.units, _keys_by_unit(document, page)):
-        if unit.kind == "heading":
-            continue
-        found = _status_term(document, unit)
-        if found is None:
+    terms = _first_term_by_unit(document)
+    for index, (unit, keys) in enumerate(zip(document.units, _keys_by_unit(document, page))):
+        if index not in terms:
             continue
         sentence = " ".join(" ".join(document.text(a, b) for a, b in unit.regions).split())
         if _is_question(sentence):
             continue
-        offset, term = found
+        offset, end = terms[index]
+        term = " ".join(document.text(offset, end).split())
         prose = " ".join(document.prose[a:b] for a, b in unit.regions)
         known = [entry for entry in (bibliography.get(k) for k in keys) if entry is not None]
         dated = [(source_date(e), e.key) for e in known]

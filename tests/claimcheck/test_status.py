@@ -51,7 +51,7 @@ def test_verdicts_of_the_status_corpus(site):
             verdicts.setdefault(claim.verdict, []).append(claim.text)
     assert verdicts[CURRENT] == ["approved", "recommends", "Licensed", "recommended"]
     assert verdicts[DATED] == ["approved", "authorised", "approve"]
-    assert sorted(verdicts[STALE]) == ["available on the NHS", "not approved", "not recommended"]
+    assert sorted(verdicts[STALE]) == ["Not approved", "available on the NHS", "not approved", "not recommended"]
     assert len(verdicts[UNSOURCED]) == 3 and verdicts[WAIVED] == ["approved"]
     # Questions, "not yet known", "clearance", "licensed range", "covered on", "recommend" alone,
     # code and URLs are not status claims.
