@@ -29,6 +29,9 @@ from .standards import as_date, find_phrases, lower_case, next_review
 #: Default for `extra.claimcheck.status_max_age_years`.
 STATUS_MAX_AGE_YEARS = 3
 
+#: "... by" a payer, within three words: "covered by most insurance plans".
+_BY_A_PAYER = r"(?:\w+\s+){0,3}?(?:insurance|insurers?|medicare|medicaid|the\s+nhs|health\s+plans?|payers?)\b"
+
 #: The words that make a sentence a status claim: regular expressions in lower
 #: case, matched as whole words against the text in lower case, each starting
 #: with a plain word (the search looks for it first, which keeps it fast); a
@@ -44,9 +47,9 @@ STATUS_TERMS = (
     r"cleared\b",
     r"authori[sz](?:ed|es|e|ations?)\b",
     r"recommend(?:ed|s|ations?)\b",
-    r"covered\s+by\s+(?:\w+\s+){0,3}?(?:insurance|insurers?|medicare|medicaid|the\s+nhs|health\s+plans?|payers?)\b",
-    r"paid\s+for\s+by\s+(?:\w+\s+){0,3}?(?:insurance|insurers?|medicare|medicaid|the\s+nhs|health\s+plans?|payers?)\b",
-    r"funded\s+by\s+(?:\w+\s+){0,3}?(?:insurance|insurers?|medicare|medicaid|the\s+nhs|health\s+plans?|payers?)\b",
+    r"covered\s+by\s+" + _BY_A_PAYER,
+    r"paid\s+for\s+by\s+" + _BY_A_PAYER,
+    r"funded\s+by\s+" + _BY_A_PAYER,
     r"insurance\s+coverage\b",
     r"medicare\s+coverage\b",
     r"medicaid\s+coverage\b",
