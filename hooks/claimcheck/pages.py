@@ -11,7 +11,7 @@ from .cache import cache_key
 from .check import PageReport, SiteReport, check_page, check_site
 from .document import normalise, parse_document
 from .problems import Problem
-from .standards import check_sources, check_standards, reading_grade
+from .standards import check_sources, check_standards, check_working_notes, reading_grade
 from .status import STATUS_MAX_AGE_YEARS, check_status
 
 
@@ -31,14 +31,15 @@ def read_text(path: Path, shown: str) -> str | Problem:
 
 
 def _checked(text: str, shown: str, bibliography: Bibliography, options: frozenset[str]) -> PageReport:
-    """check_page with its reading grade, from the cache when the page, the
-    bibliography and the options are unchanged."""
+    """check_page with its working notes and reading grade, from the cache when
+    the page, the bibliography and the options are unchanged."""
     key = cache_key("page", shown, text, bibliography.digest, ",".join(sorted(options)))
     report = cache.load("page", key)
     if isinstance(report, PageReport):
         return report
     document = parse_document(text, shown)
     report = check_page(document, bibliography, options)
+    report.problems.extend(check_working_notes(document))  # depends on the text alone: cached with the page
     if document.meta.get("audience", "patients") == "patients":
         report.grade = reading_grade(document)
     cache.save("page", key, report)

@@ -128,7 +128,6 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
         for section in TREATMENT_SECTIONS:
             if section.lower() not in present:
                 problems.append(Problem(path, 1, "missing-section", section, f"treatment pages need a `## {section}` section: add it"))
-    problems.extend(check_working_notes(document))
     if meta.get("audience", "patients") == "patients" and document.units:
         grade = reading_grade(document) if grade is None else grade
         has_summary = re.search(r'^\s*(?:!!!|\?\?\?\+?)\s*\w+\s+"In short"', document.source, re.MULTILINE | re.IGNORECASE)

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from .bibliography import Bibliography, Entry
 from .check import PageReport, SiteReport
-from .document import Document
+from .citations import CitationGroup
+from .document import Document, Unit
 from .problems import Problem
 from .standards import as_date, find_phrases, lower_case, next_review
 
@@ -132,18 +133,13 @@ def _shown_date(entry: Entry) -> str:
     return (entry.fields.get("date") or entry.fields.get("year") or "").strip()
 
 
-def _keys_by_unit(document: Document, page: PageReport) -> list[tuple[str, ...]]:
-    """The keys cited in each unit of the page, in n log n."""
-    groups = sorted(page.groups, key=lambda g: g.start)
-    starts = [g.start for g in groups]
-    cited = []
-    for unit in document.units:
-        keys: list[str] = []
-        for start, end in unit.regions:
-            for group in groups[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]:
-                keys.extend(group.keys)
-        cited.append(tuple(dict.fromkeys(keys)))
-    return cited
+def _keys_in(unit: Unit, groups: list[CitationGroup], starts: list[int]) -> tuple[str, ...]:
+    """The keys cited in a unit (`groups` sorted by start, `starts` their starts)."""
+    keys: list[str] = []
+    for start, end in unit.regions:
+        for group in groups[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]:
+            keys.extend(group.keys)
+    return tuple(dict.fromkeys(keys))
 
 
 def _is_question(text: str) -> bool:
@@ -162,10 +158,13 @@ def status_terms(text: str) -> list[tuple[int, int]]:
 def _first_term_by_unit(document: Document) -> dict[int, tuple[int, int]]:
     """The first status word of each unit (by index), in prose only: not in
     headings, code, URLs or comments."""
+    found = status_terms(document.prose)
+    if not found:
+        return {}
     regions = sorted((start, end, index) for index, unit in enumerate(document.units) if unit.kind != "heading" for start, end in unit.regions)
     starts = [start for start, _, _ in regions]
     first: dict[int, tuple[int, int]] = {}
-    for start, end in status_terms(document.prose):
+    for start, end in found:
         at = bisect.bisect_right(starts, start) - 1
         if at >= 0 and start < regions[at][1]:
             first.setdefault(regions[at][2], (start, end))
@@ -182,13 +181,14 @@ def find_status_claims(page: PageReport, bibliography: Bibliography, today: date
     waived_at = sorted(offset for offset, _ in document.waivers)
     claims = []
     terms = _first_term_by_unit(document)
-    for index, (unit, keys) in enumerate(zip(document.units, _keys_by_unit(document, page))):
-        if index not in terms:
-            continue
+    groups = sorted(page.groups, key=lambda g: g.start)
+    starts = [g.start for g in groups]
+    for index, (offset, end) in sorted(terms.items()):
+        unit = document.units[index]
+        keys = _keys_in(unit, groups, starts)
         sentence = " ".join(" ".join(document.text(a, b) for a, b in unit.regions).split())
         if _is_question(sentence):
             continue
-        offset, end = terms[index]
         term = " ".join(document.text(offset, end).split())
         prose = " ".join(document.prose[a:b] for a, b in unit.regions)
         known = [entry for entry in (bibliography.get(k) for k in keys) if entry is not None]
