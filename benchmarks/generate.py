@@ -94,7 +94,7 @@ FILLER = [
     "Adherence was checked by pill counts and, in some trials, by blood levels.",
     "The authors noted that placebo response has grown in trials published since 2000.",
     "Results from small open-label studies should be read with caution.",
-    "Guidance in several countries recommends specialist review when two treatments have not helped.",
+    "Guidance in several countries advises specialist review when two treatments have not helped.",
     "Measurement-based care means rating symptoms at each appointment and acting on the scores.",
 ]
 WORD = re.compile(r"(?:\[[^\]]*\]|\S)+")

@@ -42,6 +42,8 @@ BIBLIOGRAPHY_MARKER = "<!-- claimcheck:bibliography -->"
 LEDGER_MARKER = "<!-- claimcheck:ledger -->"
 GENERATED = {BIBLIOGRAPHY_MARKER: "CLAIMCHECKBIBLIOGRAPHYX", LEDGER_MARKER: "CLAIMCHECKLEDGERX"}
 BIBLIOGRAPHY_SPOT, LEDGER_SPOT = (f"<p>{token}</p>" for token in GENERATED.values())
+#: The start of a link target standing for the guide's repository (`extra.repository`).
+REPOSITORY_LINK = "]({repository}"
 
 
 class _Build:
@@ -132,7 +134,8 @@ def on_files(files, config):
     with _kept_for_the_build():
         bibliography = load_bibliography(settings.bibliography, shown)
         build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options,
-                                   snippets=shown_from(settings.snippets, root))
+                                   snippets=shown_from(settings.snippets, root),
+                                   status_max_age_years=settings.status_max_age_years)
     for problem in build.report.problems:
         if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
             files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it
@@ -155,7 +158,23 @@ def on_page_markdown(markdown, page, config, files):
     build.rendered[page.file.src_uri] = rendered
     for marker, token in GENERATED.items():
         rendered.markdown = rendered.markdown.replace(marker, f"\n\n{token}\n\n")
+    rendered.markdown = _link_repository(rendered.markdown, page.file.src_uri, config.extra.get("repository"))
     return rendered.markdown
+
+
+def _link_repository(markdown: str, path: str, repository: object) -> str:
+    """`[text]({repository}/issues)` links to the guide's repository, set once
+    in mkdocs.yml (`extra.repository`, from REPO_URL when the publish workflow runs)."""
+    if REPOSITORY_LINK not in markdown:
+        return markdown
+    if not isinstance(repository, str) or not re.match(r"^https?://[^\s\"'<>()]+$", repository):
+        scanned = build.scanned.get(path)
+        source = scanned.document.source if scanned is not None else markdown
+        line = source.count("\n", 0, max(source.find(REPOSITORY_LINK), 0)) + 1
+        _log(Problem(path, line, "page-error", "{repository}",
+                     f"links to {{repository}}, but `extra.repository` in mkdocs.yml is {repository!r}, not an http(s) address: set it (or the REPO_URL environment variable) to the guide's repository"))
+        return markdown
+    return markdown.replace(REPOSITORY_LINK, "](" + repository.rstrip("/"))
 
 
 def on_page_content(html, page, config, files):

@@ -11,6 +11,7 @@ import pytest
 from claimcheck.bibliography import load_bibliography, reference_html, reference_text
 from claimcheck.config import load_settings
 from claimcheck.pages import check_files, markdown_files
+from claimcheck.standards import check_working_notes
 from conftest import ROOT, run_mkdocs
 
 
@@ -18,13 +19,19 @@ from conftest import ROOT, run_mkdocs
 def report():
     settings = load_settings(ROOT / "mkdocs.yml")
     bibliography = load_bibliography(settings.bibliography)
-    return check_files(markdown_files([settings.docs_dir]), bibliography, settings.options)
+    return check_files(markdown_files([settings.docs_dir]), bibliography, settings.options, status_max_age_years=settings.status_max_age_years)
 
 
 def test_claimcheck_reports_no_problem_on_the_guide(report):
     shown = [p.format() for p in report.problems if p.severity != "info"]
     assert shown == []
     assert all(c.status == "supported" for c in report.claims)
+
+
+def test_no_working_note_on_a_published_page(report):
+    """"We have not yet checked", "will be published", "TODO"... (standards.WORKING_NOTES)."""
+    notes = [p.format() for page in report.pages for p in check_working_notes(page.document)]
+    assert notes == []
 
 
 def test_guide_has_the_promised_size(report):

@@ -26,6 +26,10 @@ from .quantities import BARE_VALUE, Quantity, parse_value
 if TYPE_CHECKING:
     from pybtex.database import Entry as PybtexEntry
 
+#: `provenance`: the article, regulator or guideline body itself, or a copy or
+#: report of it (news, newsletters, blogs, a label reprinted on another site).
+PRIMARY, SECONDARY = "primary", "secondary"
+PROVENANCES = (PRIMARY, SECONDARY)
 EVIDENCE_TYPES = ("meta-analysis", "rct", "cohort", "case-series", "guideline", "review", "expert")
 VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "publisher", "institution", "organization", "school", "howpublished", "url")
 DOI = re.compile(r"^10\.\d{4,9}/[^\s\"<>]+$")
@@ -34,11 +38,12 @@ FINDING = re.compile(r"^\s*(?P<id>[^:]+?)\s*:\s*(?P<value>[^()]+?)\s*(?:\((?P<no
 TOPIC = re.compile(r"^\s*(?P<id>[^:]+?)\s*:(?P<words>[^:]*)$")
 TOPIC_WORD = FINDING_ID
 #: Fields this project adds to BibTeX; a name a slip away from one is a misspelling.
-PROJECT_FIELDS = ("findings", "topics", "evidence")
+PROJECT_FIELDS = ("findings", "topics", "evidence", "provenance")
 #: A finding ID naming a statistic that has no unit, so its VALUE may be a bare number.
 UNITLESS_ID = re.compile(r"(?:^|-)(?:effect|smd|p-value|correlation|kappa|nnt|nnh|score)(?:-|$)")
 #: A line that starts a field: inside a field's braces it means the field was never closed.
 FIELD_START = re.compile(r"^[ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*[{\"\d]", re.MULTILINE)
+PROVENANCE_FIELD = re.compile(r"\bprovenance\s*=", re.IGNORECASE)
 ENTRY_START = re.compile(r"^[ \t]*@(?P<type>\w+)[ \t]*[{(][ \t]*(?P<key>[^,\s{}()]*)", re.MULTILINE)
 
 
@@ -65,6 +70,7 @@ class Entry:
     findings: tuple[Finding, ...]
     evidence: str | None
     _source: Any = field(repr=False)  # pybtex's entry, or its pickle until first needed
+    provenance: str = PRIMARY
     _html: str | None = field(default=None, repr=False)
     _label: str | None = field(default=None, repr=False)
     _text: str | None = field(default=None, repr=False)
@@ -362,7 +368,12 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
         if evidence and evidence not in EVIDENCE_TYPES:
             problems.append(Problem(path, line, "bib-error", key, f"`evidence = {{{evidence}}}` is not one of {', '.join(EVIDENCE_TYPES)}"))
             evidence = None
-        entries[key] = Entry(key, source.type, line, fields, tuple(findings), evidence, source)
+        provenance = fields.get("provenance", PRIMARY).strip().lower() or PRIMARY
+        if provenance not in PROVENANCES:
+            found = PROVENANCE_FIELD.search(text, entry_offset)
+            problems.append(Problem(path, _line_of(found.start()) if found else line, "bib-error", provenance, f"`provenance = {{{provenance}}}` of {key} is not one of {', '.join(PROVENANCES)}: write `primary` for the original, `secondary` for a copy or report of it"))
+            provenance = PRIMARY
+        entries[key] = Entry(key, source.type, line, fields, tuple(findings), evidence, source, provenance=provenance)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return Bibliography(path, entries, sorted(problems, key=lambda p: p.line), digest, damaged=damaged)
 

@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .bibliography import Bibliography, Finding
 from .citations import CitationGroup, document_citations
@@ -18,6 +19,9 @@ from .document import Document, Unit, sentence_spans
 from .problems import ERROR, Problem
 from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, matches
 from .topics import TopicVerdict, agreement, finding_terms, parse_abbreviations, suggested_id, terms
+
+if TYPE_CHECKING:
+    from .status import StatusClaim
 
 UNCITABLE = ("a number in an abbreviation's expansion is shown as a tooltip, where no citation can stand: "
              "take the number out of the expansion and state it, cited, in the text")
@@ -79,6 +83,7 @@ class SiteReport:
     problems: list[Problem]
     disagreements: dict[str, list[Finding]]
     abbreviations: dict[str, str] = field(default_factory=dict)
+    status_claims: list[StatusClaim] = field(default_factory=list)  # filled by pages.check_files
 
     @property
     def claims(self) -> list[Claim]:

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from .status import STATUS_MAX_AGE_YEARS
+
 STYLES = ("numeric", "author-year")
 
 
@@ -28,6 +30,7 @@ class Settings:
     bibliography: Path
     citation_style: str = "numeric"
     options: frozenset[str] = frozenset()
+    status_max_age_years: int = STATUS_MAX_AGE_YEARS
     #: Files pymdownx.snippets appends to every page (the guide's abbreviations):
     #: their text is shown on every page, so it is checked too.
     snippets: tuple[Path, ...] = ()
@@ -59,12 +62,16 @@ def settings_from(config: dict[str, Any], root: Path) -> Settings:
     if style not in STYLES:
         raise ConfigError(f"`extra.claimcheck.citation_style` must be one of {', '.join(STYLES)}, not {style!r}")
     options = frozenset(name for name in ("durations", "dated_events") if extra.get(name))
+    max_age = extra.get("status_max_age_years", STATUS_MAX_AGE_YEARS)
+    if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 1:
+        raise ConfigError(f"`extra.claimcheck.status_max_age_years` must be a whole number of years, 1 or more, not {max_age!r}")
     return Settings(
         docs_dir=root / str(config.get("docs_dir", "docs")),
         bibliography=root / str(extra.get("bibliography", "references.bib")),
         citation_style=style,
         options=options,
         snippets=snippet_files(config, root),
+        status_max_age_years=max_age,
     )
 
 

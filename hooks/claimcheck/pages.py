@@ -12,7 +12,8 @@ from .check import PageReport, SiteReport, check_page, check_site
 from .document import normalise, parse_document
 from .problems import Problem
 from .topics import parse_abbreviations
-from .standards import check_sources, check_standards, reading_grade
+from .standards import check_sources, check_standards, check_working_notes, reading_grade
+from .status import STATUS_MAX_AGE_YEARS, check_status
 
 
 def read_text(path: Path, shown: str) -> str | Problem:
@@ -40,6 +41,7 @@ def _checked(text: str, shown: str, bibliography: Bibliography, options: frozens
         return report
     document = parse_document(text, shown)
     report = check_page(document, bibliography, options, abbreviations)
+    report.problems.extend(check_working_notes(document))  # depends on the text alone: cached with the page
     if document.meta.get("audience", "patients") == "patients":
         report.grade = reading_grade(document)
     cache.save("page", key, report)
@@ -83,6 +85,7 @@ def check_files(
     today: datetime.date | None = None,
     whole_site: bool = True,
     snippets: list[tuple[Path, str]] | None = None,
+    status_max_age_years: int = STATUS_MAX_AGE_YEARS,
 ) -> SiteReport:
     """Check every page (given as file and the path it is shown as) and the site
     as a whole: claims, citations and the health-content standards. With
@@ -112,6 +115,8 @@ def check_files(
         reports.append(report)
     site = check_site(reports, bibliography, whole_site)
     site.problems.extend(check_sources(site, today))
+    site.status_claims, status_problems = check_status(site, today, status_max_age_years)
+    site.problems.extend(status_problems)
     site.problems[:0] = unreadable + snippet_problems
     site.abbreviations = abbreviations
     return site

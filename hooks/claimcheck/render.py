@@ -27,10 +27,11 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from .bibliography import Bibliography, Entry, author_year, reference_html, reference_text
+from .bibliography import SECONDARY, Bibliography, Entry, author_year, reference_html, reference_text
 from .check import PageReport, SiteReport
 from .citations import Citation, CitationGroup, document_citations
 from .document import normalise, parse_document
+from .status import VERDICT_LABELS
 
 PLACEHOLDER = "CLAIMCHECK{:05d}X"
 PLACEHOLDER_PATTERN = re.compile(r"CLAIMCHECK(\d{5})X")
@@ -70,15 +71,27 @@ def slug(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
-def evidence_badge(entry: Entry) -> str:
-    if not entry.evidence:
-        return ""
-    return f' <span class="evidence-type evidence-{entry.evidence}">{EVIDENCE_LABELS[entry.evidence]}</span>'
+#: How a secondary source (`provenance = {secondary}`) is marked wherever it is shown.
+SECONDARY_LABEL = "Secondary source: a copy or report, not the original"
 
 
-def evidence_note(entry: Entry) -> str:
-    """The evidence type in a tooltip, as plain text."""
-    return f" ({EVIDENCE_LABELS[entry.evidence]})" if entry.evidence else ""
+def _labels(entry: Entry) -> list[tuple[str, str]]:
+    """(CSS class, label) of what kind of source an entry is."""
+    labels = [(f"evidence-{entry.evidence}", EVIDENCE_LABELS[entry.evidence])] if entry.evidence else []
+    if entry.provenance == SECONDARY:
+        labels.append(("provenance-secondary", SECONDARY_LABEL))
+    return labels
+
+
+def source_badges(entry: Entry) -> str:
+    """Badges after a reference: its evidence type, and whether it is a secondary source."""
+    return "".join(f' <span class="evidence-type {css}">{label}</span>' for css, label in _labels(entry))
+
+
+def source_note(entry: Entry) -> str:
+    """The same, in a tooltip, as plain text."""
+    labels = [label for _, label in _labels(entry)]
+    return f" ({'; '.join(labels)})" if labels else ""
 
 
 @dataclass(frozen=True)
@@ -143,7 +156,7 @@ def _label(citation: Citation, position: int, index: int, page: PageCitations, b
     tip_id = f"{group_anchor(index)}-tip-{position}"
     return _Label(
         f'<span class="cite-ref"><a href="#ref-{number}" class="cite-link" aria-describedby="{tip_id}">{text}</a>'
-        f'<span class="cite-tip" role="tooltip" id="{tip_id}" data-search-exclude>{html.escape(reference_text(entry))}{evidence_note(entry)}</span></span>',
+        f'<span class="cite-tip" role="tooltip" id="{tip_id}" data-search-exclude>{html.escape(reference_text(entry))}{source_note(entry)}</span></span>',
         text,
     )
 
@@ -215,7 +228,7 @@ def references_html(page: PageCitations, bibliography: Bibliography) -> str:
             f'<a href="#{anchor}" class="cite-back" aria-label="Back to citation {n} of reference {number}">↩{n if len(page.anchors[key]) > 1 else ""}</a>'
             for n, anchor in enumerate(page.anchors[key], start=1)
         )
-        items.append(f'<li id="ref-{number}" value="{number}"><span class="reference-text">{reference_html(entry)}</span>{evidence_badge(entry)} <span class="cite-backs">{backs}</span></li>')
+        items.append(f'<li id="ref-{number}" value="{number}"><span class="reference-text">{reference_html(entry)}</span>{source_badges(entry)} <span class="cite-backs">{backs}</span></li>')
     return '<ol class="references">\n' + "\n".join(items) + "\n</ol>"
 
 
@@ -351,12 +364,12 @@ def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str)
             anchors = " ".join(f'<a href="{href}#{group_anchor(i)}">{n}</a>' for n, i in enumerate(indexes, start=1))
             backs.append(f'<li><a href="{href}">{html.escape(link.title)}</a>: {anchors}</li>')
         items.append(
-            f'<li id="bib-{slug(entry.key)}"><span class="reference-text">{reference_html(entry)}</span>{evidence_badge(entry)}'
+            f'<li id="bib-{slug(entry.key)}"><span class="reference-text">{reference_html(entry)}</span>{source_badges(entry)}'
             f'<ul class="cited-on" aria-label="Cited on">{"".join(backs)}</ul></li>'
         )
     count = f"<p>{len(entries)} sources are cited in this guide.</p>\n"
     listing = count + '<ul class="site-bibliography">\n' + "\n".join(items) + "\n</ul>"
-    searched = count + "<ul>\n" + "\n".join(f"<li>{_text_of(reference_html(e) + evidence_badge(e))}</li>" for e in entries) + "\n</ul>"
+    searched = count + "<ul>\n" + "\n".join(f"<li>{_text_of(reference_html(e) + source_badges(e))}</li>" for e in entries) + "\n</ul>"
     return Markup(listing, searched)
 
 
@@ -392,10 +405,7 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
         score = f' <span class="ledger-grade">reading grade {scores[page.path]:.1f}</span>' if page.path in scores else ""
         rows = []
         for claim in page.claims:
-            sources = ", ".join(
-                f'<a href="{bib_href}#bib-{slug(k)}">{html.escape(k)}</a>' if bib_href is not None and report.bibliography.get(k) else html.escape(k)
-                for k in claim.citations
-            ) or "—"
+            sources = _sources_html(claim.citations, report.bibliography, bib_href)
             finding = "—"
             if claim.finding is not None:
                 finding = f"<code>{html.escape(claim.finding.id)}</code> = {html.escape(claim.finding.text)}"
@@ -410,8 +420,46 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
             '<thead><tr><th>Line</th><th>Number</th><th>Where</th><th>Source</th><th>Recorded finding</th><th>Status</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></section>'
         )
+    out.append(status_html(report, bib_href))
     out.append(disagreements_html(report))
     return "\n".join(out)
+
+
+def _sources_html(keys: tuple[str, ...], bibliography: Bibliography, bib_href: str | None) -> str:
+    """Cited keys, linked to the bibliography, secondary sources marked."""
+    shown = []
+    for key in keys:
+        entry = bibliography.get(key)
+        text = html.escape(key)
+        if entry is not None and bib_href is not None:
+            text = f'<a href="{bib_href}#bib-{slug(key)}">{text}</a>'
+        if entry is not None and entry.provenance == SECONDARY:
+            text += ' <span class="provenance-secondary">(secondary source)</span>'
+        shown.append(text)
+    return ", ".join(shown) or "—"
+
+
+def status_html(report: SiteReport, bib_href: str | None) -> str:
+    """Every sentence stating regulatory or guideline status, with its newest
+    cited source and whether that source is recent enough."""
+    heading = '<h2 id="status-statements">Regulatory and guideline status</h2>'
+    claims = report.status_claims
+    if not claims:
+        return heading + "\n<p>No page states a regulatory or guideline status.</p>"
+    rows = []
+    for claim in claims:
+        newest = f"{html.escape(claim.newest[0])} ({claim.newest[1].isoformat()})" if claim.newest else "—"
+        rows.append(
+            f'<tr class="status-row verdict-{claim.verdict}"><td>{html.escape(claim.file)}:{claim.line}</td><td><strong>{html.escape(claim.text)}</strong></td>'
+            f'<td>{html.escape(claim.sentence[:200])}</td><td>{_sources_html(claim.citations, report.bibliography, bib_href)}</td>'
+            f'<td>{newest}</td><td>{VERDICT_LABELS[claim.verdict]}</td></tr>'
+        )
+    return (
+        f"{heading}\n<p>Statements of what regulators, guideline bodies and payers have decided go out of date fastest. "
+        "Each must cite a source recent at the page's review, unless it reports a dated past decision.</p>\n"
+        '<table class="ledger-status"><thead><tr><th>Where</th><th>Status</th><th>Sentence</th><th>Source</th><th>Newest source</th><th>Verdict</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table>'
+    )
 
 
 def disagreements_html(report: SiteReport) -> str:

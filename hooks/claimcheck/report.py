@@ -15,7 +15,11 @@ def as_json(report: SiteReport, include_info: bool = True) -> str:
     """The stable claims.json shape other tools read (compact: json's C encoder
     only runs without `indent`, and the file is for programs)."""
     problems = [p for p in report.problems if include_info or p.severity != "info"]
-    data = {"claims": [c.as_dict() for c in report.claims], "problems": [p.as_dict() for p in problems]}
+    data = {
+        "claims": [c.as_dict() for c in report.claims],
+        "status_claims": [c.as_dict() for c in report.status_claims],
+        "problems": [p.as_dict() for p in problems],
+    }
     return json.dumps(data, ensure_ascii=False)
 
 

@@ -1,5 +1,6 @@
 """Health-content standards as checks: review dates, treatment-page sections,
-readability, and the safety notes every built page must carry."""
+readability, working notes left on a page, provenance of sources, and the
+safety notes every built page must carry."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 import re
 import warnings
 
+from .bibliography import PRIMARY, SECONDARY
 from .check import SUPPORTED, SiteReport
 from .document import Document
 from .problems import Problem
@@ -26,13 +28,38 @@ MAX_GRADE = 9.0
 MAX_SOURCE_AGE = 15
 WEAK_EVIDENCE = ("case-series", "expert")
 #: Text every built page must contain (put there by overrides/main.html).
+#: Working notes: wording that says a page is unfinished. Each is a regular
+#: expression in lower case, matched as whole words against the page's text in
+#: lower case, and starts with a plain word (the search looks for that word
+#: first, which keeps it fast). Narrow on purpose: "is not yet known" states the
+#: science, "we have not yet checked" states the guide's own unfinished work.
+WORKING_NOTES = (
+    r"we\s+have\s+not\s+(?:yet\s+)?(?:checked|reviewed|verified|confirmed|read)\b",
+    r"editors\s+have\s+not\s+(?:yet\s+)?(?:checked|reviewed|verified|confirmed|read)\b",
+    r"not\s+yet\s+(?:(?:been\s+)?(?:checked|verified|reviewed)\s+(?:for|by|in|against)\s+(?:this|the)\s+(?:guide|page|site)|checked)\b",
+    r"will\s+be\s+(?:published|added|given|written|completed)\s+(?:here|later|soon|on\s+this\s+(?:page|site)|in\s+this\s+guide)\b",
+    r"coming\s+soon\b",
+    r"citation\s+needed\b",
+    r"lorem\s+ipsum\b",
+)
+#: Placeholders, working notes only where they stand alone (at the start of a
+#: sentence, cell or item, or after a bracket, colon or dash): "Dose: to be
+#: confirmed" is a note, "the diagnosis needs to be confirmed" is English.
+PLACEHOLDERS = (r"to\s+be\s+(?:confirmed|determined)\b",)
+#: Notes written in capitals, matched as written ("todo" in lower case is a word).
+MARKERS = (r"TODO\b", r"TBD\b", r"TBC\b", r"FIXME\b", r"XXX\b")
+_NOTES, _PLACEHOLDERS, _MARKERS = ([re.compile(p) for p in patterns] for patterns in (WORKING_NOTES, PLACEHOLDERS, MARKERS))
+#: What may stand before a placeholder: nothing, or one of these (after spaces).
+_PLACEHOLDER_AFTER = set("([{:;|-–—.!?*_\n")
+NOT_HEADING_TEXT = re.compile(r"<!--.*?-->|`[^`\n]*`")
 SAFETY_MARKERS = {
     'class="crisis-help"': "the crisis-help notice",
     'class="not-medical-advice"': "the not-medical-advice note",
 }
 
 
-def _date(value: object) -> datetime.date | None:
+def as_date(value: object) -> datetime.date | None:
+    """A front-matter date (YAML gives a date; a quoted one is a string), or None."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -82,7 +109,7 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
     path, meta, problems = document.path, document.meta, []
     if meta.get("type") == "generated":
         return problems
-    reviewed = _date(meta.get("reviewed"))
+    reviewed = as_date(meta.get("reviewed"))
     if "reviewed" not in meta:
         problems.append(Problem(path, 1, "review-date", "", "no `reviewed:` date in the front matter: add `reviewed: YYYY-MM-DD` after checking the page against its sources"))
     elif reviewed is None:
@@ -90,7 +117,7 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
     elif reviewed > today:
         problems.append(Problem(path, 1, "review-date", str(reviewed), "`reviewed:` is in the future: give the date the page was actually reviewed"))
     else:
-        due = _date(meta.get("next_review")) if "next_review" in meta else next_review(reviewed)
+        due = as_date(meta.get("next_review")) if "next_review" in meta else next_review(reviewed)
         if due is None:
             problems.append(Problem(path, 1, "review-date", str(meta.get("next_review")), "`next_review:` is not a date: write it as YYYY-MM-DD"))
         elif due < today:
@@ -108,6 +135,52 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
             problems.append(Problem(path, 1, "readability", f"grade {grade:.1f}",
                                     f"reading grade {grade:.1f} is above {max_grade:g} and the page has no \"In short\" summary: add `!!! abstract \"In short\"` at the top or simplify the text"))
     return problems
+
+
+def lower_case(text: str) -> str:
+    """The text in lower case, character for character (a few characters
+    lengthen in lower case, "İ"; they are kept as they are, so offsets hold)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def find_phrases(patterns: list[re.Pattern[str]], text: str, low: str) -> list[tuple[int, int]]:
+    """(start, end) of every whole-word match of the patterns in `low` (the text
+    in lower case), overlapping ones dropped, first come first kept."""
+    found = [(m.start(), m.end()) for pattern in patterns for m in pattern.finditer(low) if not (m.start() and text[m.start() - 1].isalnum())]
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
+def working_notes(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each working note in a text."""
+    low = lower_case(text)
+    spans = find_phrases(_NOTES, text, low) + find_phrases(_MARKERS, text, text)
+    for start, end in find_phrases(_PLACEHOLDERS, text, low):
+        before = text[max(0, start - 200):start].rstrip(" \t")
+        if not before or before[-1] in _PLACEHOLDER_AFTER:
+            spans.append((start, end))
+    return sorted(spans)
+
+
+def check_working_notes(document: Document) -> list[Problem]:
+    """Notes a published page must not carry ("we have not yet checked",
+    "will be published on this page", "TODO"): in prose, headings and tables,
+    not in code or HTML comments, which readers do not see as text."""
+    spans = working_notes(document.prose)
+    for unit in document.units:
+        if unit.kind == "heading":  # headings are blank in `prose`: read them minus comments and code
+            for start, end in unit.regions:
+                text = NOT_HEADING_TEXT.sub(lambda m: " " * len(m.group(0)), document.text(start, end))
+                spans.extend((start + a, start + b) for a, b in working_notes(text))
+    return [
+        Problem(document.path, document.line_of(start), "working-note", document.text(start, end),
+                "a working note on a published page: replace it with the checked statement, or remove it")
+        for start, end in sorted(spans)
+    ]
 
 
 def check_built_page(html: str, path: str) -> list[Problem]:
@@ -136,8 +209,9 @@ def _section(document: Document, line: int) -> str:
 
 
 def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOURCE_AGE) -> list[Problem]:
-    """Old sources where a newer one records the same finding, and treatment
-    benefits resting only on case series or expert opinion."""
+    """Old sources where a newer one records the same finding, secondary
+    sources where a primary one records it, and treatment benefits resting
+    only on case series or expert opinion."""
     bibliography, problems = site.bibliography, []
     years: dict[str, int | None] = {}
 
@@ -165,6 +239,13 @@ def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOU
             if cited and max(cited) < today.year - max_age and year > max(cited):
                 problems.append(Problem(claim.file, claim.line, "old-source", claim.text,
                                         f"cited only to sources from {max(cited)} or earlier; {key} ({year}) records `{claim.finding.id}` too: cite the newer source or say why the older one is used"))
+            if entries and all(e.provenance == SECONDARY for e in entries):
+                primary = next((f.key for f in findings_by_id.get(claim.finding.id, []) if bibliography.get(f.key).provenance == PRIMARY), None)
+                if primary is not None:
+                    cited_keys = ", ".join(e.key for e in entries)
+                    problems.append(Problem(claim.file, claim.line, "secondary-source", claim.text,
+                                            f"supported only by secondary source(s) {cited_keys} (a copy or report, not the original); "
+                                            f"the primary source {primary} records `{claim.finding.id}` too: cite {primary}"))
             if page.document.meta.get("type") == "treatment" and _section(page.document, claim.line).lower() == "benefits":
                 kinds = {e.evidence for e in entries}
                 if kinds and kinds <= set(WEAK_EVIDENCE):

@@ -76,6 +76,7 @@ def test_fields_are_escaped_and_only_http_urls_linked():
         ("@article{a, author={A, B}, title={T}, journal={J}, year={2020},\n  findings = {x: about 30%}}\n", 2, "not a number"),
         ("@article{a, author={A, B}, title={T}, journal={J}, year={2020}, evidence={anecdote}}\n", 1, "is not one of"),
         ("@misc{,\n title = {no key}}\n", 1, "no key"),
+        ("@article{a, author={A, B}, title={T}, journal={J}, year={2020},\n  provenance = {copy}}\n", 2, "`provenance = {copy}` of a is not one of primary, secondary"),
     ],
 )
 def test_bibliography_problems_name_the_line(text, line, fragment):
@@ -276,3 +277,12 @@ def test_a_damaged_last_entry_is_reported_once():
 def test_the_guides_bibliography_passes_the_findings_rules():
     bib = load_bibliography(Path(__file__).resolve().parents[2] / "references.bib")
     assert bib.problems == [] and bib.damaged == {}
+def test_provenance_defaults_to_primary_and_is_validated():
+    bib = parse_bibliography(
+        "@misc{label, author={A, B}, title={T}, howpublished={W}, year={2024}}\n"
+        "@misc{copy, author={C, D}, title={U}, howpublished={W}, year={2024}, provenance={ Secondary }}\n"
+        "@misc{bad, author={E, F}, title={V}, howpublished={W}, year={2024}, provenance={reseller}}\n",
+        "refs.bib",
+    )
+    assert [bib.get(k).provenance for k in ("label", "copy", "bad")] == ["primary", "secondary", "primary"]
+    assert [(p.file, p.line, p.text) for p in bib.problems] == [("refs.bib", 3, "reseller")]

@@ -18,7 +18,7 @@ BIB = str(CORPUS / "references.bib")
 def test_json_report_has_the_stable_shape(capsys):
     assert main(["--bib", BIB, "--format", "json", str(CORPUS / "pages")]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"claims", "problems"}
+    assert set(data) == {"claims", "status_claims", "problems"}
     assert set(data["claims"][0]) == {"file", "line", "text", "citations", "status", "finding"}
     assert set(data["problems"][0]) == {"file", "line", "kind", "severity", "text", "message"}
     kinds = {p["kind"] for p in data["problems"]}
@@ -208,3 +208,36 @@ def test_a_subset_of_pages_says_nothing_about_entries_other_pages_cite(tmp_path,
         main(["--format", "json", *whole])
         uncited = [p["text"] for p in json.loads(capsys.readouterr().out)["problems"] if p["kind"] == "uncited-entry"]
         assert uncited == ["nobody"], whole
+STATUS_CORPUS = CORPUS / "status"
+
+
+@pytest.mark.parametrize(
+    "fmt, expected",
+    [
+        ("text", ["status.md:23: stale-status: «available on the NHS»", "notes.md:9: working-note: «we have not yet checked»", "secondary.md:9: secondary-source: «40%»"]),
+        ("github", ["::warning file=status.md,line=23,title=stale-status::", "::error file=notes.md,line=9,title=working-note::", "::warning file=secondary.md,line=9,title=secondary-source::"]),
+        ("json", ['"kind": "stale-status"', '"kind": "working-note"', '"kind": "secondary-source"', '"verdict": "stale"']),
+    ],
+)
+def test_new_kinds_in_every_format(fmt, expected, tmp_path, capsys):
+    no_config = str(tmp_path / "none.yml")  # the defaults, whatever the project's mkdocs.yml says
+    assert main(["--config", no_config, "--bib", str(STATUS_CORPUS / "references.bib"), "--format", fmt, str(STATUS_CORPUS)]) == 1
+    out = capsys.readouterr().out
+    if fmt == "json":
+        out = json.dumps(json.loads(out))
+    for fragment in expected:
+        assert fragment in out, fragment
+
+
+def test_mkdocs_yml_sets_the_status_age_limit(tmp_path, monkeypatch, capsys):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("---\nreviewed: 2026-01-01\naudience: clinicians\n---\n\nIt is approved [@old].\n", encoding="utf-8")
+    (tmp_path / "refs.bib").write_text("@misc{old, author={A, B}, title={T}, howpublished={W}, year={2020}}\n", encoding="utf-8")
+    config = "site_name: x\nextra:\n  claimcheck:\n    bibliography: refs.bib\n    status_max_age_years: {}\n"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(config.format(10), encoding="utf-8")
+    assert main(["--quiet"]) == 0 and "stale-status" not in capsys.readouterr().out
+    (tmp_path / "mkdocs.yml").write_text(config.format(3), encoding="utf-8")
+    assert main(["--quiet"]) == 0 and "index.md:6: stale-status: «approved»" in capsys.readouterr().out
+    (tmp_path / "mkdocs.yml").write_text(config.format("soon"), encoding="utf-8")
+    assert main([]) == 2 and "status_max_age_years" in capsys.readouterr().err

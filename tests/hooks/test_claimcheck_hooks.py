@@ -81,6 +81,9 @@ def test_author_year_style(build_fixture):
     [
         ("A typo [@zhdanava2012].", "unknown-key", "other.md:11: unknown-key: «[@zhdanava2012]» no entry `zhdanava2012` in references.bib: did you mean @zhdanava2021?"),
         ("As many as 70% experience relief.", "unsourced", "other.md:11: unsourced: «70%»"),
+        ("It is not recommended for adolescents.", "unsourced", "other.md:11: unsourced: «not recommended» states regulatory or guideline status"),
+        ("It is approved for adults [@smith.2020:x].", "stale-status", "other.md:11: stale-status: «approved» states regulatory or guideline status («approved») but its newest cited source, smith.2020:x (2020)"),
+        ("We have not yet checked this.", "working-note", "other.md:11: working-note: «We have not yet checked» a working note on a published page"),
     ],
 )
 def test_content_problems_fail_strict_with_one_line_naming_page_and_line(build_fixture, added, kind, expected):
@@ -225,3 +228,35 @@ def test_citations_in_headings_render_and_show_as_plain_text_in_the_toc(build_fi
     toc_link = re.search(r'<a href="#findings-of" class="md-nav__link">(.*?)</a>', html, re.S).group(1)
     assert "Findings of Zhdanava and Pilon [1]" in " ".join(re.sub(r"<[^>]*>", " ", toc_link).split())
     assert "cite-link" not in toc_link
+def test_repository_link_secondary_sources_and_status_in_the_ledger(build_fixture):
+    def edit(site):
+        config = site / "mkdocs.yml"
+        config.write_text(config.read_text().replace("extra:\n", "extra:\n  repository: https://github.com/example/guide/\n"))
+        page = site / "docs" / "other.md"
+        page.write_text(page.read_text() + "\nReport an error on [the issue tracker]({repository}/issues).\n\nIt is approved for adults [@zhdanava2021] in 2021.\n")
+        bib = site / "references.bib"
+        bib.write_text(bib.read_text().replace("  journal = {Acta},", "  journal = {Acta},\n  provenance = {secondary},"))
+
+    site, result = build_fixture("basic", edit)
+    assert result.returncode == 0, result.stderr
+    other = (site / "site" / "other" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/example/guide/issues"' in other and "{repository}" not in other
+    assert other.count("Secondary source: a copy or report, not the original") == 2  # tooltip and References
+    assert "Zhdanava" in other and other.count("Secondary source") == 2  # the primary entry is not marked
+    bibliography = (site / "site" / "bibliography" / "index.html").read_text(encoding="utf-8")
+    assert bibliography.count('class="evidence-type provenance-secondary"') == 1
+    ledger = (site / "site" / "evidence" / "index.html").read_text(encoding="utf-8")
+    assert 'id="status-statements"' in ledger and 'class="status-row verdict-dated"' in ledger
+    data = json.loads((site / "site" / "claims.json").read_text(encoding="utf-8"))
+    assert [(c["file"], c["text"], c["verdict"]) for c in data["status_claims"]] == [("other.md", "approved", "dated")]
+
+
+def test_a_repository_link_without_a_repository_fails_strict(build_fixture):
+    def edit(site):
+        page = site / "docs" / "other.md"
+        page.write_text(page.read_text() + "\nReport an error on [the issue tracker]({repository}/issues).\n")
+
+    site, result = build_fixture("basic", edit)
+    assert result.returncode == 1
+    assert "other.md:11: page-error: «{repository}» links to {repository}, but `extra.repository` in mkdocs.yml is None" in result.stderr
+    assert "Traceback" not in result.stderr
