@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .status import StatusClaim
 
 UNCITABLE = ("a number in an abbreviation's expansion is shown as a tooltip, where no citation can stand: "
-             "take the number out of the expansion and state it, cited, in the text")
+             "remove the number from the expansion and state it, cited, in the text")
 CELL_BORDER = re.compile(r"(?<!\\)\|")
 
 SUPPORTED, UNSUPPORTED, OFF_TOPIC, UNVERIFIED, UNSOURCED, UNKNOWN, WAIVED = (
