@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
+# `make serve PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: setup serve build test check browser lock bench linkcheck-external clean
 
@@ -18,8 +20,13 @@ $(STAMP): requirements-lock.txt pyproject.toml
 
 setup: $(STAMP)
 
+# A taken port is one line, not a traceback from the server.
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	@case "$(PORT)" in ''|*[!0-9]*) echo "make serve: PORT=$(PORT) is not a port number: run e.g. make serve PORT=8001" >&2; exit 2;; esac; \
+	if $(BIN)/python -c 'import socket, sys; sys.exit(socket.socket().connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' $(PORT); then \
+		echo "make serve: port $(PORT) on 127.0.0.1 is already in use (another server?): stop it, or run make serve PORT=$$(($(PORT) + 1))" >&2; exit 1; \
+	fi
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
 build: setup
 	$(BIN)/mkdocs build --strict

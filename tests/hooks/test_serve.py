@@ -68,3 +68,37 @@ def test_serve_shows_problems_live_and_recovers(tmp_path):
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def test_make_serve_on_a_taken_port_fails_with_one_clear_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(["make", "--no-print-directory", "serve", f"PORT={port}"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    ours = [line for line in (result.stdout + result.stderr).splitlines() if not line.startswith("make: ***")]
+    assert ours == [f"make serve: port {port} on 127.0.0.1 is already in use (another server?): stop it, "
+                    f"or run make serve PORT={port + 1}"], result.stdout + result.stderr
+
+
+def test_make_serve_rejects_a_port_that_is_not_a_number():
+    result = subprocess.run(["make", "--no-print-directory", "serve", "PORT=80a"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "PORT=80a is not a port number" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_serve_watches_the_snippets_and_the_template_overrides():
+    """Everything a page is built from is watched: snippet folders and the theme's custom_dir."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    watched = {os.path.realpath(path) for path in config.watch}
+    snippets = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", [])
+    needed = {os.path.realpath(ROOT / folder) for folder in snippets}
+    needed.add(os.path.realpath(config.theme.custom_dir))
+    assert (ROOT / "includes").resolve().as_posix() in needed
+    assert needed <= watched, f"not watched by `mkdocs serve`: {sorted(needed - watched)}"
