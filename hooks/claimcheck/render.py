@@ -88,10 +88,21 @@ def source_badges(entry: Entry) -> str:
     return "".join(f' <span class="evidence-type {css}">{label}</span>' for css, label in _labels(entry))
 
 
-def source_note(entry: Entry) -> str:
-    """The same, in a tooltip, as plain text."""
-    labels = [label for _, label in _labels(entry)]
-    return f" ({'; '.join(labels)})" if labels else ""
+#: What a source is, when its entry gives no `evidence` type, by BibTeX entry type.
+SOURCE_KINDS = {"article": "journal article", "online": "web page", "book": "book", "report": "report", "techreport": "report"}
+
+
+def plain_label(entry: Entry) -> str:
+    """The words that lead a citation preview, built only from what the entry
+    records (its year, its `evidence` type or entry type, its provenance):
+    "2016 meta-analysis", "2019 randomised trial, secondary source". Never a
+    count or a detail the entry does not state."""
+    kind = EVIDENCE_LABELS[entry.evidence].lower() if entry.evidence else SOURCE_KINDS.get(entry.type.lower(), "source")
+    year = (entry.fields.get("year") or "").strip("{} ")
+    label = f"{year} {kind}" if re.fullmatch(r"\d{4}", year) else kind.capitalize()
+    if entry.provenance == SECONDARY:
+        label += ", secondary source (a copy or report, not the original)"
+    return label[0].upper() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -156,7 +167,8 @@ def _label(citation: Citation, position: int, index: int, page: PageCitations, b
     tip_id = f"{group_anchor(index)}-tip-{position}"
     return _Label(
         f'<span class="cite-ref"><a href="#ref-{number}" class="cite-link" aria-describedby="{tip_id}">{text}</a>'
-        f'<span class="cite-tip" role="tooltip" id="{tip_id}" data-search-exclude>{html.escape(reference_text(entry))}{source_note(entry)}</span></span>',
+        f'<span class="cite-tip" role="tooltip" id="{tip_id}" data-search-exclude><strong class="cite-tip-label">{html.escape(plain_label(entry))}.</strong> '
+        f'{html.escape(reference_text(entry))}</span></span>',
         text,
     )
 
@@ -176,6 +188,7 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
               for n, c in enumerate(group.citations, start=1)]
     nested = {n: label for n, (c, label) in enumerate(zip(group.citations, labels)) if c.in_suffix}
     parts: list[tuple[str, str]] = []
+    decorated = bool(nested)  # a prefix, a suffix or a citation inside one
     for n, citation in enumerate(group.citations):
         if citation.in_suffix:
             continue
@@ -196,7 +209,11 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
         for token, (token_html, token_search) in tokens.items():
             full, searched = full.replace(token, token_html), searched.replace(token, token_search)
         label = labels[n]
+        decorated = decorated or bool(prefix or full)
         parts.append((f"{prefix + ' ' if prefix else ''}{label.html}{full}", f"{_text_of(prefix) + ' ' if prefix else ''}{label.search}{searched}"))
+    if style == "numeric" and not group.narrative and not decorated and all(c.key in page.numbers for c in group.citations):
+        # A bare list of references reads in ascending order: [2, 5, 11], however the editor listed them.
+        parts = [part for _, part in sorted(zip((page.numbers[c.key] for c in group.citations), parts), key=lambda pair: pair[0])]
     separator = "; " if style == "author-year" else ", "
     body, text = separator.join(p[0] for p in parts), separator.join(p[1] for p in parts)
     anchor = group_anchor(index)
