@@ -32,7 +32,7 @@ from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
 from claimcheck.pages import check_files, shown_from
 from claimcheck.problems import Problem
-from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, plain_text, render_markdown
+from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_anchor, ledger_html, plain_text, relative_url, render_markdown
 from claimcheck.report import as_json
 from claimcheck.standards import check_built_page, next_review
 
@@ -57,6 +57,7 @@ class _Build:
         self.content: dict[str, tuple[str, str]] = {}  # page -> (search view given, full HTML)
         self.grades: dict[str, float] = {}
         self.scanned: dict[str, PageReport] = {}
+        self.ledger_url: str | None = None  # where the evidence ledger is published
 
 
 build = _Build()
@@ -143,6 +144,8 @@ def on_files(files, config):
     for report in build.report.pages:
         build.scanned[report.path] = report
         build.links[report.path] = PageLink(pages[report.path].url, _title(report, pages[report.path].name))
+        if LEDGER_MARKER in report.document.source:
+            build.ledger_url = pages[report.path].url
         if report.grade is not None:
             build.grades[report.path] = report.grade
     return files
@@ -191,10 +194,21 @@ def on_page_content(html, page, config, files):
         # The ledger repeats every page's claims: keep it out of search.
         page.meta["search"] = {"exclude": True}
         full, search = full.replace(LEDGER_SPOT, ledger_html(build.report, build.links, here, build.grades)), ""
+    full = _link_own_ledger_section(full, page.file.src_uri, here)
     search = fill_placeholders(search, rendered, search_view=True)
     build.content[page.file.src_uri] = (search, fill_placeholders(full, rendered))
     _plain_toc(page.toc, rendered)
     return search
+
+
+def _link_own_ledger_section(html: str, path: str, here: str) -> str:
+    """A page's own links to the evidence ledger go to its section there (only
+    in the built page: the editor's Markdown links to the ledger page)."""
+    scanned = build.scanned.get(path)
+    if build.ledger_url is None or scanned is None or not scanned.claims or build.ledger_url == here:
+        return html
+    target = relative_url(here, build.ledger_url)
+    return html.replace(f'href="{target}"', f'href="{target}#{ledger_anchor(path)}"')
 
 
 def _plain_toc(items, rendered: RenderedPage) -> None:

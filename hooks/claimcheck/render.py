@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from .bibliography import SECONDARY, Bibliography, Entry, author_year, reference_html, reference_text
 from .check import PageReport, SiteReport
-from .citations import Citation, CitationGroup, document_citations
+from .citations import Citation, CitationGroup, document_citations, find_citations
 from .document import normalise, parse_document
 from .status import VERDICT_LABELS
 
@@ -95,13 +95,13 @@ SOURCE_KINDS = {"article": "journal article", "online": "web page", "book": "boo
 def plain_label(entry: Entry) -> str:
     """The words that lead a citation preview, built only from what the entry
     records (its year, its `evidence` type or entry type, its provenance):
-    "2016 meta-analysis", "2019 randomised trial, secondary source". Never a
+    "2016 meta-analysis", "2019 randomised trial. Secondary source: ...". Never a
     count or a detail the entry does not state."""
     kind = EVIDENCE_LABELS[entry.evidence].lower() if entry.evidence else SOURCE_KINDS.get(entry.type.lower(), "source")
     year = (entry.fields.get("year") or "").strip("{} ")
     label = f"{year} {kind}" if re.fullmatch(r"\d{4}", year) else kind.capitalize()
     if entry.provenance == SECONDARY:
-        label += ", secondary source (a copy or report, not the original)"
+        label += ". " + SECONDARY_LABEL
     return label[0].upper() + label[1:]
 
 
@@ -390,27 +390,75 @@ def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str)
     return Markup(listing, searched)
 
 
+#: Each claim's check, in words a reader understands (its `status` is in the technical details).
 STATUS_LABELS = {
-    "supported": "Matches source",
-    "unsupported": "Does not match source",
-    "off-topic": "Matches a different figure of the source",
-    "unverified": "Cited, not checked",
-    "unsourced": "No source",
-    "unknown-key": "Unknown source",
-    "waived": "Waived by editor",
+    "supported": "Matches the figure recorded from the source",
+    "unsupported": "Does not match any figure recorded from the source",
+    "off-topic": "Matches a figure recorded from the source, but one about something else",
+    "unverified": "Source cited, but no figure from it has been recorded to check against",
+    "unsourced": "No source is cited for this number",
+    "unknown-key": "The cited source is missing from the bibliography",
+    "waived": "Not checked by the program: an editor marked it as a deliberate exception",
 }
+LEDGER_PAGE = "ledger-page"
+LEDGER_INTRODUCTION = (
+    '<p class="ledger-introduction">How to read this list: each row is one number stated in the guide, '
+    "grouped by page. <em>Number</em> is the figure as the page states it, in the sentence shown. "
+    "<em>Source</em> is the study or document cited for it; follow the link for the full reference. "
+    "<em>Recorded figure</em> is what our editors noted down from that source. <em>Check</em> says whether "
+    "the two agree. Open <em>Technical details</em> for what editors use to find a number: the line in the "
+    "page's file, the source's citation key and the recorded figure's name.</p>"
+)
+LEDGER_COLUMNS = ("Number", "Sentence", "Source", "Recorded figure", "Check")
+
+
+def ledger_anchor(path: str) -> str:
+    """The id of a page's section in the evidence ledger ("treatments/ect.md" -> "ledger-page-treatments-ect")."""
+    return "ledger-page-" + slug(path.removesuffix(".md").replace("/", "-"))
+
+
+STATUS_COLUMNS = ("Page", "Status", "Sentence", "Source", "Newest source dated", "Verdict")
+
+
+def _cells(columns: tuple[str, ...], values: tuple[str, ...]) -> str:
+    """A row's cells, each labelled with its column (phones show each row as a card of labelled cells)."""
+    return "".join(f'<td data-label="{label}">{value}</td>' for label, value in zip(columns, values))
+
+
+def _head(columns: tuple[str, ...]) -> str:
+    return "<thead><tr>" + "".join(f"<th>{label}</th>" for label in columns) + "</tr></thead>"
+
+
+#: Markdown a reader never sees: a list item's or quote's marker, table borders, emphasis marks.
+MARKDOWN_MARKS = re.compile(r"^\s*(?:[-*+>]|\d+[.)])\s+|(?<!\\)\||\*\*|__")
+
+
+def readable_sentence(sentence: str) -> str:
+    """A claim's sentence as a reader sees it: no citations, no Markdown marks (then escaped)."""
+    groups = find_citations(sentence)
+    for group in reversed(groups):
+        sentence = sentence[:group.start].rstrip() + sentence[group.end:]
+    sentence = " ".join(MARKDOWN_MARKS.sub(" ", sentence).split())
+    return html.escape(re.sub(r"\s+([.,;:)])", r"\1", sentence))
+
+
+def _technical(items: list[tuple[str, str]]) -> str:
+    """What editors need to find a claim, folded away: line, keys, finding ID, check result."""
+    shown = "".join(f"<li>{name}: {value}</li>" for name, value in items if value)
+    return f'<details class="ledger-technical"><summary>Technical details</summary><ul>{shown}</ul></details>'
 
 
 def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, scores: dict[str, float] | None = None) -> str:
-    """Every claim on the site, grouped by page, with its source and verdict."""
+    """Every claim on the site, grouped by page (one anchor each), with its source and its check in words."""
     scores = scores or {}
     claims = report.claims
     bib_href = html.escape(relative_url(here, links[BIBLIOGRAPHY_PAGE].url)) if BIBLIOGRAPHY_PAGE in links else None
     checked = sum(1 for c in claims if c.status == "supported")
     out = [
         f'<p class="ledger-summary">{len(claims)} numbers on {len(report.pages)} pages; {checked} match a figure recorded from the cited source.</p>',
+        LEDGER_INTRODUCTION,
         '<div class="ledger-filter"><label for="ledger-filter">Filter claims</label> '
-        '<input type="search" id="ledger-filter" placeholder="e.g. ketamine, 30%, unsupported" autocomplete="off"></div>',
+        '<input type="search" id="ledger-filter" placeholder="e.g. ketamine, 30%, does not match" autocomplete="off"></div>',
     ]
     for page in report.pages:
         if not page.claims:
@@ -419,44 +467,55 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
         title = html.escape(link.title if link else page.path)
         href = html.escape(relative_url(here, link.url)) if link else ""
         heading = f'<a href="{href}">{title}</a>' if link else title
-        score = f' <span class="ledger-grade">reading grade {scores[page.path]:.1f}</span>' if page.path in scores else ""
+        score = ""
+        if page.path in scores:
+            score = f' <span class="ledger-grade">Reading level: US school grade {scores[page.path]:.1f} (lower is easier to read)</span>'
         rows = []
         for claim in page.claims:
-            sources = _sources_html(claim.citations, report.bibliography, bib_href)
             finding = "—"
             if claim.finding is not None:
-                finding = f"<code>{html.escape(claim.finding.id)}</code> = {html.escape(claim.finding.text)}"
+                finding = html.escape(claim.finding.text)
                 if claim.finding.note:
                     finding += f" ({html.escape(claim.finding.note)})"
-            rows.append(
-                f'<tr class="ledger-row status-{claim.status}"><td>{claim.line}</td><td><strong>{html.escape(claim.text)}</strong></td>'
-                f'<td>{html.escape(claim.sentence[:200])}</td><td>{sources}</td><td>{finding}</td><td>{STATUS_LABELS[claim.status]}</td></tr>'
-            )
+            technical = _technical([
+                ("File", f"<code>{html.escape(page.path)}</code>, line {claim.line}"),
+                ("Citation keys", ", ".join(f"<code>{html.escape(key)}</code>" for key in claim.citations)),
+                ("Recorded figure", f"<code>{html.escape(claim.finding.id)}</code> of <code>{html.escape(claim.finding.key)}</code>" if claim.finding else ""),
+                ("Check result", f"<code>{claim.status}</code>"),
+            ])
+            rows.append(f'<tr class="ledger-row status-{claim.status}">' + _cells(LEDGER_COLUMNS, (
+                f"<strong>{html.escape(claim.text)}</strong>", readable_sentence(claim.sentence)[:300],
+                _sources_html(claim.citations, report.bibliography, bib_href), finding, STATUS_LABELS[claim.status] + technical,
+            )) + "</tr>")
         out.append(
-            f'<section class="ledger-page"><h3>{heading}{score}</h3>\n<table class="ledger">'
-            '<thead><tr><th>Line</th><th>Number</th><th>Where</th><th>Source</th><th>Recorded finding</th><th>Status</th></tr></thead>'
+            f'<section class="{LEDGER_PAGE}" id="{ledger_anchor(page.path)}"><h3>{heading}{score}</h3>\n<table class="ledger">'
+            + _head(LEDGER_COLUMNS) +
             f'<tbody>{"".join(rows)}</tbody></table></section>'
         )
-    out.append(status_html(report, bib_href))
+    out.append(status_html(report, links, here, bib_href))
     out.append(disagreements_html(report))
     return "\n".join(out)
 
 
 def _sources_html(keys: tuple[str, ...], bibliography: Bibliography, bib_href: str | None) -> str:
-    """Cited keys, linked to the bibliography, secondary sources marked."""
+    """Cited sources as "Author et al. (year)", linked to the bibliography, secondary sources marked."""
     shown = []
     for key in keys:
         entry = bibliography.get(key)
-        text = html.escape(key)
-        if entry is not None and bib_href is not None:
+        if entry is None:
+            shown.append(f"unknown source <code>{html.escape(key)}</code>")
+            continue
+        name, _, year = author_year(entry).rpartition(", ")  # already escaped
+        text = f"{name} ({year})" if name else year
+        if bib_href is not None:
             text = f'<a href="{bib_href}#bib-{slug(key)}">{text}</a>'
-        if entry is not None and entry.provenance == SECONDARY:
+        if entry.provenance == SECONDARY:
             text += ' <span class="provenance-secondary">(secondary source)</span>'
         shown.append(text)
-    return ", ".join(shown) or "—"
+    return "; ".join(shown) or "—"
 
 
-def status_html(report: SiteReport, bib_href: str | None) -> str:
+def status_html(report: SiteReport, links: dict[str, PageLink], here: str, bib_href: str | None) -> str:
     """Every sentence stating regulatory or guideline status, with its newest
     cited source and whether that source is recent enough."""
     heading = '<h2 id="status-statements">Regulatory and guideline status</h2>'
@@ -465,16 +524,20 @@ def status_html(report: SiteReport, bib_href: str | None) -> str:
         return heading + "\n<p>No page states a regulatory or guideline status.</p>"
     rows = []
     for claim in claims:
-        newest = f"{html.escape(claim.newest[0])} ({claim.newest[1].isoformat()})" if claim.newest else "—"
-        rows.append(
-            f'<tr class="status-row verdict-{claim.verdict}"><td>{html.escape(claim.file)}:{claim.line}</td><td><strong>{html.escape(claim.text)}</strong></td>'
-            f'<td>{html.escape(claim.sentence[:200])}</td><td>{_sources_html(claim.citations, report.bibliography, bib_href)}</td>'
-            f'<td>{newest}</td><td>{VERDICT_LABELS[claim.verdict]}</td></tr>'
-        )
+        newest = f"{claim.newest[1].isoformat()}" if claim.newest else "—"
+        link = links.get(claim.file)
+        where = f'<a href="{html.escape(relative_url(here, link.url))}">{html.escape(link.title)}</a>' if link else html.escape(claim.file)
+        technical = _technical([("File", f"<code>{html.escape(claim.file)}</code>, line {claim.line}"),
+                                ("Citation keys", ", ".join(f"<code>{html.escape(key)}</code>" for key in claim.citations)),
+                                ("Newest source", f"<code>{html.escape(claim.newest[0])}</code>" if claim.newest else "")])
+        rows.append(f'<tr class="status-row verdict-{claim.verdict}">' + _cells(STATUS_COLUMNS, (
+            where, f"<strong>{html.escape(claim.text)}</strong>", readable_sentence(claim.sentence)[:300],
+            _sources_html(claim.citations, report.bibliography, bib_href), newest, VERDICT_LABELS[claim.verdict] + technical,
+        )) + "</tr>")
     return (
         f"{heading}\n<p>Statements of what regulators, guideline bodies and payers have decided go out of date fastest. "
         "Each must cite a source recent at the page's review, unless it reports a dated past decision.</p>\n"
-        '<table class="ledger-status"><thead><tr><th>Where</th><th>Status</th><th>Sentence</th><th>Source</th><th>Newest source</th><th>Verdict</th></tr></thead>'
+        f'<table class="ledger-status">{_head(STATUS_COLUMNS)}'
         f'<tbody>{"".join(rows)}</tbody></table>'
     )
 

@@ -103,7 +103,7 @@ def test_each_preview_leads_with_a_plain_label_from_the_entry_alone():
     full, search = both_views("A [@meta2016]. B [@label2025]. C [@copy2019].\n", "numeric", LABELLED)
     labels = re.findall(r'<strong class="cite-tip-label">([^<]*)</strong>', full)
     assert labels == ["2016 meta-analysis.", "2025 web page.",
-                      "2019 randomised trial, secondary source (a copy or report, not the original)."]
+                      "2019 randomised trial. Secondary source: a copy or report, not the original."]
     assert "cite-tip-label" not in search
 
 

@@ -65,6 +65,38 @@ def test_claims_json_and_ledger_are_written(build_fixture):
     assert ledger.count('class="ledger-row status-supported"') == 2 and "trd-us-adults" in ledger
 
 
+def test_the_ledger_reads_for_readers_and_each_page_links_to_its_own_section(build_fixture):
+    def mention(site):
+        for name in ("index.md", "other.md"):
+            page = site / "docs" / name
+            page.write_text(page.read_text() + "\nEvery number is listed in the [evidence ledger](evidence.md).\n")
+
+    site, result = build_fixture("basic", mention)
+    assert result.returncode == 0, result.stderr
+    ledger = (site / "site" / "evidence" / "index.html").read_text(encoding="utf-8")
+    section = re.search(r'<section class="ledger-page" id="ledger-page-index">(.*?)</section>', ledger, re.S).group(1)
+    row = re.search(r'<tr class="ledger-row status-supported">(.*?)</tr>', section, re.S).group(1)
+    shown, technical = row.split('<details class="ledger-technical">')
+    # For readers: the number, its sentence without citation keys, "Author et al. (year)"
+    # linked to the bibliography, the recorded figure and the check in words.
+    assert '<td data-label="Number"><strong>a third</strong></td>' in shown
+    assert "About a third of treated adults have TRD." in shown and "@" not in shown
+    assert re.search(r'<a href="../bibliography/#bib-zhdanava2021">Zhdanava and Pilon \(2021\)</a>', shown)
+    assert "Matches the figure recorded from the source" in shown
+    assert "trd-us-adults" not in shown and "zhdanava2021<" not in shown and "line" not in shown
+    # Behind the toggle: the file and line, the key, the finding's ID, the status.
+    assert "<summary>Technical details</summary>" in technical
+    assert "index.md</code>, line 9" in technical and "<code>zhdanava2021</code>" in technical and "<code>supported</code>" in technical
+    assert "How to read this list" in ledger
+    # The home page's own mention of the ledger goes to its section; other.md has no
+    # claim, so it has no section and its link stays the page's.
+    home = (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="evidence/#ledger-page-index"' in home
+    other = (site / "site" / "other" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../evidence/"' in other and "#ledger-page-" not in other
+    assert 'id="ledger-page-other"' not in ledger
+
+
 def test_author_year_style(build_fixture):
     def author_year(site):
         config = site / "mkdocs.yml"
