@@ -30,6 +30,7 @@ from mkdocs.plugins import event_priority
 from claimcheck.bibliography import load_bibliography, store_formatted
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
+from claimcheck.marks import marked_html
 from claimcheck.pages import check_files, shown_from
 from claimcheck.problems import Problem
 from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_anchor, ledger_html, plain_text, relative_url, render_markdown
@@ -62,11 +63,13 @@ class _Build:
 
 build = _Build()
 one_shot = False  # `mkdocs build` / `gh-deploy`: the process ends with the build
+serving = False  # `mkdocs serve`: problems are also marked in the pages (never in a published build)
 
 
 def on_startup(command, dirty):
-    global one_shot
+    global one_shot, serving
     one_shot = command in ("build", "gh-deploy")
+    serving = command == "serve"
 
 
 def _log(problem: Problem) -> None:
@@ -195,6 +198,10 @@ def on_page_content(html, page, config, files):
         page.meta["search"] = {"exclude": True}
         full, search = full.replace(LEDGER_SPOT, ledger_html(build.report, build.links, here, build.grades)), ""
     full = _link_own_ledger_section(full, page.file.src_uri, here)
+    if serving:
+        scanned = build.scanned.get(page.file.src_uri)
+        problems = [p for p in build.report.problems if p.file == page.file.src_uri]
+        full = marked_html(full, problems, scanned.document if scanned is not None else None)
     search = fill_placeholders(search, rendered, search_view=True)
     build.content[page.file.src_uri] = (search, fill_placeholders(full, rendered))
     _plain_toc(page.toc, rendered)
