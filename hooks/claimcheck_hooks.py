@@ -72,8 +72,14 @@ def on_startup(command, dirty):
     serving = command == "serve"
 
 
+#: Kinds that never fail `mkdocs build --strict` (logged as info): a date passing must not
+#: block publishing an urgent correction. Readers see a notice on the page instead, and
+#: `claimcheck` (so pull requests' annotations) still reports them as warnings.
+NEVER_FAIL_A_BUILD = frozenset({"review-overdue"})
+
+
 def _log(problem: Problem) -> None:
-    if problem.severity == "info":
+    if problem.severity == "info" or problem.kind in NEVER_FAIL_A_BUILD:
         if log.isEnabledFor(logging.INFO):  # `mkdocs build -q`: thousands of notes not even formatted
             log.info(problem.format())
     else:
@@ -160,6 +166,9 @@ def on_page_markdown(markdown, page, config, files):
     reviewed = page.meta.get("reviewed")
     if isinstance(reviewed, datetime.date) and "next_review" not in page.meta:
         page.meta["next_review"] = next_review(reviewed)
+    scanned = build.scanned.get(page.file.src_uri)
+    # The reader's notice (overrides/main.html) shows exactly when the checker found the page overdue.
+    page.meta["review_overdue"] = scanned is not None and any(p.kind == "review-overdue" for p in scanned.problems)
     rendered = render_markdown(markdown, build.report.bibliography, build.settings.citation_style, build.scanned.get(page.file.src_uri))
     build.rendered[page.file.src_uri] = rendered
     for marker, token in GENERATED.items():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -292,3 +294,24 @@ def test_a_repository_link_without_a_repository_fails_strict(build_fixture):
     assert result.returncode == 1
     assert "other.md:11: page-error: «{repository}» links to {repository}, but `extra.repository` in mkdocs.yml is None" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_page_past_its_review_date_shows_readers_a_notice_and_still_builds_strictly(build_fixture, tmp_path):
+    def overdue(site):
+        page = site / "docs" / "other.md"
+        page.write_text(page.read_text().replace("reviewed: 2026-01-10\n", "reviewed: 2019-03-01\nnext_review: 2020-03-01\n"))
+
+    site, result = build_fixture("basic", overdue)
+    assert result.returncode == 0, result.stderr  # a date never blocks publishing
+    assert "other.md:1: review-overdue" in result.stderr  # it is still said, as info
+    other = (site / "site" / "other" / "index.html").read_text(encoding="utf-8")
+    notice = re.search(r'<div class="review-overdue" role="note">(.*?)</div>', other, re.S)
+    assert notice and "This page is due for review; some information may be out of date." in notice.group(1)
+    assert '<time datetime="2019-03-01">' in notice.group(1)
+    home = (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "review-overdue" not in home  # reviewed 2026-01-10: not due
+    # The checker itself (pull requests' annotations) reports it as a warning, without failing.
+    check = subprocess.run([sys.executable, "-m", "claimcheck", "--format", "github"], cwd=site,
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert re.search(r"^::warning file=docs/other\.md,line=1,.*review-overdue", check.stdout, re.M), check.stdout
