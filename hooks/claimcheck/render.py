@@ -493,7 +493,7 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
             f'<tbody>{"".join(rows)}</tbody></table></section>'
         )
     out.append(status_html(report, links, here, bib_href))
-    out.append(disagreements_html(report))
+    out.append(disagreements_html(report, bib_href))
     return "\n".join(out)
 
 
@@ -542,14 +542,14 @@ def status_html(report: SiteReport, links: dict[str, PageLink], here: str, bib_h
     )
 
 
-def disagreements_html(report: SiteReport) -> str:
+def disagreements_html(report: SiteReport, bib_href: str | None = None) -> str:
     """The "sources disagree" table: one quantity, different recorded values."""
     if not report.disagreements:
         return '<h2 id="sources-disagree">Where sources disagree</h2>\n<p>No recorded finding is reported differently by two sources.</p>'
     rows = []
     for finding_id, findings in sorted(report.disagreements.items()):
         values = "<br>".join(
-            f"{html.escape(f.text)} — {html.escape(f.key)}" + (f" ({html.escape(f.note)})" if f.note else "") for f in findings
+            f"{html.escape(f.text)} — {_sources_html((f.key,), report.bibliography, bib_href)}" + (f" ({html.escape(f.note)})" if f.note else "") for f in findings
         )
         rows.append(f"<tr><td><code>{html.escape(finding_id)}</code></td><td>{values}</td></tr>")
     return (

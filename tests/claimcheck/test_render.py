@@ -113,3 +113,18 @@ def test_numbers_in_a_bare_multi_citation_marker_are_sorted_but_decorated_ones_k
     text = indexed(search)[0][1]
     assert "Then [1, 2, 3]." in text, text
     assert "And [see 2, 1]." in text, text
+
+
+def test_where_sources_disagree_names_each_source_as_author_and_year():
+    from claimcheck.check import SiteReport
+    from claimcheck.render import disagreements_html
+
+    bibliography = parse_bibliography("""
+@article{one2016, author = {Ann Smith}, title = {One}, journal = {J}, year = {2016}, findings = {relapse-12m: 40%}}
+@article{two2019, author = {Bo Lee and Cy Wu and Di Ho}, title = {Two}, journal = {K}, year = {2019}, findings = {relapse-12m: 55% (routine care)}}
+""")
+    findings = [f for key in ("one2016", "two2019") for f in bibliography.get(key).findings]
+    html = disagreements_html(SiteReport([], bibliography, [], {"relapse-12m": findings}), "../bibliography/")
+    assert '40% — <a href="../bibliography/#bib-one2016">Smith (2016)</a>' in html
+    assert '55% — <a href="../bibliography/#bib-two2019">Lee et al. (2019)</a> (routine care)' in html
+    assert "— one2016" not in html and "— two2019" not in html
