@@ -34,7 +34,7 @@ from claimcheck.pages import check_files, shown_from
 from claimcheck.problems import Problem
 from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, plain_text, render_markdown
 from claimcheck.report import as_json
-from claimcheck.standards import check_built_page, next_review
+from claimcheck.standards import ReadingGrades, check_built_page, next_review
 
 log = logging.getLogger("mkdocs.plugins.claimcheck")
 
@@ -55,7 +55,7 @@ class _Build:
         self.links: dict[str, PageLink] = {}
         self.rendered: dict[str, RenderedPage] = {}
         self.content: dict[str, tuple[str, str]] = {}  # page -> (search view given, full HTML)
-        self.grades: dict[str, float] = {}
+        self.grades: dict[str, ReadingGrades] = {}
         self.scanned: dict[str, PageReport] = {}
 
 
@@ -135,7 +135,7 @@ def on_files(files, config):
         bibliography = load_bibliography(settings.bibliography, shown)
         build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options,
                                    snippets=shown_from(settings.snippets, root),
-                                   status_max_age_years=settings.status_max_age_years)
+                                   status_max_age_years=settings.status_max_age_years, grade_limits=settings.grade_limits)
     for problem in build.report.problems:
         if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
             files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it
@@ -143,8 +143,8 @@ def on_files(files, config):
     for report in build.report.pages:
         build.scanned[report.path] = report
         build.links[report.path] = PageLink(pages[report.path].url, _title(report, pages[report.path].name))
-        if report.grade is not None:
-            build.grades[report.path] = report.grade
+        if report.grades is not None:
+            build.grades[report.path] = report.grades
     return files
 
 
@@ -234,5 +234,5 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     site_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "claims.json").write_text(as_json(build.report), encoding="utf-8")
-    grades = {path: round(grade, 1) for path, grade in build.grades.items()}
+    grades = {path: {"body": round(g.body, 1), "summary": None if g.summary is None else round(g.summary, 1)} for path, g in build.grades.items()}
     (site_dir / "reading-grades.json").write_text(json.dumps(grades, indent=2), encoding="utf-8")

@@ -19,7 +19,8 @@ from conftest import ROOT, run_mkdocs
 def report():
     settings = load_settings(ROOT / "mkdocs.yml")
     bibliography = load_bibliography(settings.bibliography)
-    return check_files(markdown_files([settings.docs_dir]), bibliography, settings.options, status_max_age_years=settings.status_max_age_years)
+    return check_files(markdown_files([settings.docs_dir]), bibliography, settings.options, status_max_age_years=settings.status_max_age_years,
+                       grade_limits=settings.grade_limits)
 
 
 def test_claimcheck_reports_no_problem_on_the_guide(report):

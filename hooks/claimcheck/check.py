@@ -21,6 +21,7 @@ from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, mat
 from .topics import TopicVerdict, agreement, finding_terms, parse_abbreviations, suggested_id, terms
 
 if TYPE_CHECKING:
+    from .standards import ReadingGrades
     from .status import StatusClaim
 
 UNCITABLE = ("a number in an abbreviation's expansion is shown as a tooltip, where no citation can stand: "
@@ -69,7 +70,7 @@ class PageReport:
     groups: list[CitationGroup]
     claims: list[Claim] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    grade: float | None = None
+    grades: ReadingGrades | None = None  # patient pages only
 
     @property
     def path(self) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .standards import GradeLimits
 from .status import STATUS_MAX_AGE_YEARS
 
 STYLES = ("numeric", "author-year")
@@ -31,6 +33,7 @@ class Settings:
     citation_style: str = "numeric"
     options: frozenset[str] = frozenset()
     status_max_age_years: int = STATUS_MAX_AGE_YEARS
+    grade_limits: GradeLimits = GradeLimits()
     #: Files pymdownx.snippets appends to every page (the guide's abbreviations):
     #: their text is shown on every page, so it is checked too.
     snippets: tuple[Path, ...] = ()
@@ -53,6 +56,17 @@ def snippet_files(config: dict[str, Any], root: Path) -> tuple[Path, ...]:
     return ()
 
 
+def grade_limits(extra: dict[str, Any]) -> GradeLimits:
+    """Reading-grade limits of patient pages: `max_grade_body` and `max_grade_summary`."""
+    defaults, limits = GradeLimits(), {}
+    for field, name in (("body", "max_grade_body"), ("summary", "max_grade_summary")):
+        value = extra.get(name, getattr(defaults, field))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+            raise ConfigError(f"`extra.claimcheck.{name}` must be a reading grade, a number above 0 such as 9, not {value!r}")
+        limits[field] = float(value)
+    return GradeLimits(**limits)
+
+
 def settings_from(config: dict[str, Any], root: Path) -> Settings:
     """Settings from a loaded mkdocs.yml mapping; paths relative to `root`."""
     extra = (config.get("extra") or {}).get("claimcheck") or {}
@@ -72,6 +86,7 @@ def settings_from(config: dict[str, Any], root: Path) -> Settings:
         options=options,
         snippets=snippet_files(config, root),
         status_max_age_years=max_age,
+        grade_limits=grade_limits(extra),
     )
 
 

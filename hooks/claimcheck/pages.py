@@ -12,7 +12,7 @@ from .check import PageReport, SiteReport, check_page, check_site
 from .document import normalise, parse_document
 from .problems import Problem
 from .topics import parse_abbreviations
-from .standards import check_sources, check_standards, check_working_notes, reading_grade
+from .standards import GradeLimits, check_sources, check_standards, check_working_notes, reading_grades
 from .status import STATUS_MAX_AGE_YEARS, check_status
 
 
@@ -32,7 +32,7 @@ def read_text(path: Path, shown: str) -> str | Problem:
 
 
 def _checked(text: str, shown: str, bibliography: Bibliography, options: frozenset[str], abbreviations: dict[str, str]) -> PageReport:
-    """check_page with its reading grade, from the cache when the page, the
+    """check_page with its reading grades, from the cache when the page, the
     bibliography, the options and the site's abbreviations are unchanged."""
     words = "\n".join(f"{k}\t{v}" for k, v in sorted(abbreviations.items()))
     key = cache_key("page", shown, text, bibliography.digest, ",".join(sorted(options)), words)
@@ -43,7 +43,7 @@ def _checked(text: str, shown: str, bibliography: Bibliography, options: frozens
     report = check_page(document, bibliography, options, abbreviations)
     report.problems.extend(check_working_notes(document))  # depends on the text alone: cached with the page
     if document.meta.get("audience", "patients") == "patients":
-        report.grade = reading_grade(document)
+        report.grades = reading_grades(document)
     cache.save("page", key, report)
     return report
 
@@ -86,6 +86,7 @@ def check_files(
     whole_site: bool = True,
     snippets: list[tuple[Path, str]] | None = None,
     status_max_age_years: int = STATUS_MAX_AGE_YEARS,
+    grade_limits: GradeLimits = GradeLimits(),
 ) -> SiteReport:
     """Check every page (given as file and the path it is shown as) and the site
     as a whole: claims, citations and the health-content standards. With
@@ -111,7 +112,7 @@ def check_files(
             unreadable.append(text)
             continue
         report = _checked(text, shown, bibliography, options, abbreviations)
-        report.problems = report.problems + check_standards(report.document, today, report.grade)
+        report.problems = report.problems + check_standards(report.document, today, report.grades, grade_limits)
         reports.append(report)
     site = check_site(reports, bibliography, whole_site)
     site.problems.extend(check_sources(site, today))

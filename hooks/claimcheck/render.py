@@ -31,6 +31,7 @@ from .bibliography import SECONDARY, Bibliography, Entry, author_year, reference
 from .check import PageReport, SiteReport
 from .citations import Citation, CitationGroup, document_citations
 from .document import normalise, parse_document
+from .standards import ReadingGrades
 from .status import VERDICT_LABELS
 
 PLACEHOLDER = "CLAIMCHECK{:05d}X"
@@ -384,7 +385,13 @@ STATUS_LABELS = {
 }
 
 
-def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, scores: dict[str, float] | None = None) -> str:
+def reading_grades_text(grades: ReadingGrades) -> str:
+    """A page's reading grades as the ledger shows them."""
+    text = f"reading grade: body {grades.body:.1f}"
+    return text if grades.summary is None else f"{text}, In short {grades.summary:.1f}"
+
+
+def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, scores: dict[str, ReadingGrades] | None = None) -> str:
     """Every claim on the site, grouped by page, with its source and verdict."""
     scores = scores or {}
     claims = report.claims
@@ -402,7 +409,7 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
         title = html.escape(link.title if link else page.path)
         href = html.escape(relative_url(here, link.url)) if link else ""
         heading = f'<a href="{href}">{title}</a>' if link else title
-        score = f' <span class="ledger-grade">reading grade {scores[page.path]:.1f}</span>' if page.path in scores else ""
+        score = f' <span class="ledger-grade">{reading_grades_text(scores[page.path])}</span>' if page.path in scores else ""
         rows = []
         for claim in page.claims:
             sources = _sources_html(claim.citations, report.bibliography, bib_href)

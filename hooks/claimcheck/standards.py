@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime
 import re
 import warnings
+from dataclasses import dataclass
 
 from .bibliography import PRIMARY, SECONDARY
 from .check import SUPPORTED, SiteReport
-from .document import Document
+from .document import Document, Unit
 from .problems import Problem
 
 TREATMENT_SECTIONS = (
@@ -23,7 +24,12 @@ TREATMENT_SECTIONS = (
     "Alternatives",
 )
 REVIEW_YEARS = 3
-MAX_GRADE = 9.0
+#: Default reading-grade limits of patient pages: the body, and the simpler
+#: "In short" box (`extra.claimcheck.max_grade_body`, `max_grade_summary`).
+MAX_GRADE_BODY = 9.0
+MAX_GRADE_SUMMARY = 8.0
+#: The title of a page's summary box (`!!! abstract "In short"`), in lower case.
+SUMMARY_TITLE = "in short"
 #: A number cited only to sources older than this, when a newer source records it, is flagged.
 MAX_SOURCE_AGE = 15
 WEAK_EVIDENCE = ("case-series", "expert")
@@ -93,19 +99,74 @@ def headings(document: Document) -> list[tuple[int, int, str]]:
     return found
 
 
-def reading_grade(document: Document) -> float:
-    """Flesch-Kincaid grade of the page's running text (textstat)."""
+@dataclass(frozen=True)
+class ReadingGrades:
+    """Flesch-Kincaid grades of a page's body and of its "In short" box, measured
+    apart: the box is read first and must be the simpler. `summary` is None
+    when the page has no box; `summary_line` is where the (first) box starts."""
+
+    body: float
+    summary: float | None = None
+    summary_line: int = 0
+
+
+@dataclass(frozen=True)
+class GradeLimits:
+    """The highest reading grades a patient page's body and "In short" box may have."""
+
+    body: float = MAX_GRADE_BODY
+    summary: float = MAX_GRADE_SUMMARY
+
+
+def summary_boxes(document: Document) -> list[Unit]:
+    """The title units of the page's "In short" boxes (their `scope` is the box)."""
+    return [
+        unit for unit in document.units
+        if unit.kind == "title" and unit.scope is not None and document.text(*unit.regions[0]).strip().lower() == SUMMARY_TITLE
+    ]
+
+
+#: What ends a sentence for the grade formula (closing quotes and brackets may follow).
+SENTENCE_STOP = re.compile(r"[.!?:;][\"'”’)\]*_]*$")
+
+
+def _grade(texts: list[str]) -> float | None:
+    """Flesch-Kincaid grade (textstat) of units of running text, citations left
+    out; None for no text. A unit without a full stop (a list item, a box title)
+    is read as a sentence of its own, as a reader sees it, not run into the next."""
     with warnings.catch_warnings():  # textstat imports the deprecated pkg_resources
         warnings.simplefilter("ignore")
         import textstat
 
-    text = " ".join(document.prose[a:b] for unit in document.units if unit.kind != "heading" for a, b in unit.regions)
-    text = re.sub(r"\[[^\]]*@[^\]]*\]", "", " ".join(text.split()))
-    return float(textstat.flesch_kincaid_grade(text)) if text.strip() else 0.0
+    sentences = []
+    for text in texts:
+        text = re.sub(r"\[[^\]]*@[^\]]*\]", "", " ".join(text.split())).strip()
+        if text:
+            sentences.append(text if SENTENCE_STOP.search(text) else text + ".")
+    return float(textstat.flesch_kincaid_grade(" ".join(sentences))) if sentences else None
 
 
-def check_standards(document: Document, today: datetime.date, grade: float | None = None, max_grade: float = MAX_GRADE) -> list[Problem]:
-    """Review dates, treatment sections and the "In short" summary of one page."""
+def reading_grades(document: Document) -> ReadingGrades:
+    """Reading grades of the page's body and of its "In short" boxes. Headings
+    and table rows are left out: they are labels and figures, not sentences."""
+    boxes = summary_boxes(document)
+    body: list[str] = []
+    summary: list[str] = []
+    for unit in document.units:
+        if unit.kind in ("heading", "row") or unit in boxes:
+            continue
+        start = unit.regions[0][0]
+        inside = any(box.scope[0] <= start < box.scope[1] for box in boxes if box.scope)
+        (summary if inside else body).append(" ".join(document.prose[a:b] for a, b in unit.regions))
+    return ReadingGrades(
+        body=_grade(body) or 0.0,
+        summary=_grade(summary) if boxes else None,
+        summary_line=document.line_of(boxes[0].scope[0]) if boxes and boxes[0].scope else 0,
+    )
+
+
+def check_standards(document: Document, today: datetime.date, grades: ReadingGrades | None = None, limits: GradeLimits = GradeLimits()) -> list[Problem]:
+    """Review dates, treatment sections and the reading grades of one page."""
     path, meta, problems = document.path, document.meta, []
     if meta.get("type") == "generated":
         return problems
@@ -129,11 +190,23 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
             if section.lower() not in present:
                 problems.append(Problem(path, 1, "missing-section", section, f"treatment pages need a `## {section}` section: add it"))
     if meta.get("audience", "patients") == "patients" and document.units:
-        grade = reading_grade(document) if grade is None else grade
-        has_summary = re.search(r'^\s*(?:!!!|\?\?\?\+?)\s*\w+\s+"In short"', document.source, re.MULTILINE | re.IGNORECASE)
-        if grade > max_grade and not has_summary:
-            problems.append(Problem(path, 1, "readability", f"grade {grade:.1f}",
-                                    f"reading grade {grade:.1f} is above {max_grade:g} and the page has no \"In short\" summary: add `!!! abstract \"In short\"` at the top or simplify the text"))
+        problems.extend(check_reading_grades(document, reading_grades(document) if grades is None else grades, limits))
+    return problems
+
+
+def check_reading_grades(document: Document, grades: ReadingGrades, limits: GradeLimits) -> list[Problem]:
+    """A patient page's body above its grade limit, and its "In short" box above
+    the box's (lower) limit: each a `readability` warning of its own."""
+    problems = []
+    if grades.body > limits.body:
+        advice = "use shorter sentences and common words"
+        if grades.summary is None:
+            advice += ", and add an `!!! abstract \"In short\"` summary at the top"
+        problems.append(Problem(document.path, 1, "readability", f"body grade {grades.body:.1f}",
+                                f"the body (without the \"In short\" box) reads at grade {grades.body:.1f}, above the limit of {limits.body:g}: {advice}"))
+    if grades.summary is not None and grades.summary > limits.summary:
+        problems.append(Problem(document.path, grades.summary_line, "readability", f"In short grade {grades.summary:.1f}",
+                                f"the \"In short\" box reads at grade {grades.summary:.1f}, above its limit of {limits.summary:g}: use shorter sentences and common words"))
     return problems
 
 

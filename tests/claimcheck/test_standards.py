@@ -4,13 +4,16 @@ sources' age, evidence strength and the safety notes in built pages."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 
 from claimcheck.bibliography import parse_bibliography
 from claimcheck.check import check_page, check_site
+from claimcheck.config import ConfigError, settings_from
 from claimcheck.document import parse_document
-from claimcheck.standards import TREATMENT_SECTIONS, check_built_page, check_sources, check_standards, next_review
+from claimcheck.pages import check_files, markdown_files
+from claimcheck.standards import TREATMENT_SECTIONS, GradeLimits, check_built_page, check_sources, check_standards, next_review, reading_grades
 
 TODAY = datetime.date(2026, 11, 23)
 HARD = "Pharmacokinetic heterogeneity substantially complicates individualised antidepressant optimisation strategies. " * 5
@@ -51,12 +54,76 @@ def test_treatment_pages_need_every_section():
     assert kinds(head + "```\n## Benefits\n```\n" + sections.replace("## Benefits", "### Benefits")) == [("missing-section", "Benefits")]
 
 
-def test_hard_patient_pages_need_an_in_short_summary():
+def test_hard_patient_pages_get_a_readability_warning_with_or_without_a_summary():
     head = "---\nreviewed: 2026-01-01\n---\n\n"
     assert [k for k, _ in kinds(head + HARD)] == ["readability"]
-    assert kinds(head + '!!! abstract "In short"\n    - Simple.\n\n' + HARD) == []
+    assert [k for k, _ in kinds(head + '!!! abstract "In short"\n    - We sleep.\n\n' + HARD)] == ["readability"]
     assert kinds(head.replace("reviewed", "audience: clinicians\nreviewed") + HARD) == []
     assert kinds(head + "The cat sat on the mat. We like tea.\n") == []
+
+
+def test_the_advice_asks_for_a_summary_only_where_there_is_none():
+    head = "---\nreviewed: 2026-01-01\n---\n\n"
+    bare, = check_standards(parse_document(head + HARD, "p.md"), TODAY)
+    boxed, = check_standards(parse_document(head + '!!! abstract "In short"\n    - We sleep.\n\n' + HARD, "p.md"), TODAY)
+    assert "add an `!!! abstract \"In short\"` summary" in bare.message
+    assert "summary" not in boxed.message and "above the limit of 9" in boxed.message
+
+
+def test_a_hard_in_short_box_is_flagged_on_its_own_line():
+    page = "---\nreviewed: 2026-01-01\n---\n\nWe sleep. It helps.\n\n!!! abstract \"In short\"\n    " + HARD + "\n"
+    problem, = check_standards(parse_document(page, "p.md"), TODAY)
+    assert (problem.kind, problem.line, problem.severity) == ("readability", 7, "warning")
+    assert problem.text.startswith("In short grade ") and "above its limit of 8" in problem.message
+
+
+def test_body_and_summary_are_measured_apart():
+    page = '!!! abstract "In short"\n    ' + HARD + "\n\nWe sleep. It helps. Talk to your doctor.\n"
+    grades = reading_grades(parse_document(page, "p.md"))
+    assert grades.body < 3 < 15 < grades.summary and grades.summary_line == 1
+    assert reading_grades(parse_document("We sleep. It helps.\n", "p.md")).summary is None
+    # A box titled otherwise is body text.
+    assert reading_grades(parse_document(page.replace("In short", "Note"), "p.md")).body > 15
+
+
+def test_list_items_count_as_sentences_and_tables_do_not_count():
+    items = "- Go to bed at the same time each night\n- Get up at the same time each day\n- Keep your room dark and cool\n"
+    stopped = items.replace("night\n", "night.\n").replace("day\n", "day.\n").replace("cool\n", "cool.\n")
+    assert reading_grades(parse_document(items, "p.md")).body == reading_grades(parse_document(stopped, "p.md")).body
+    table = "| Hepatic impairment requiring individualised optimisation |\n|---|\n| Concomitant cytochrome interactions complicating administration |\n"
+    assert reading_grades(parse_document("We sleep. It helps.\n\n" + table, "p.md")).body == reading_grades(parse_document("We sleep. It helps.\n", "p.md")).body
+
+
+def test_the_grade_limits_can_be_raised():
+    page = parse_document("---\nreviewed: 2026-01-01\n---\n\n!!! abstract \"In short\"\n    " + HARD + "\n\n" + HARD, "p.md")
+    assert [p.text.split(" grade")[0] for p in check_standards(page, TODAY)] == ["body", "In short"]
+    assert check_standards(page, TODAY, limits=GradeLimits(body=40, summary=40)) == []
+    assert [p.text.split(" grade")[0] for p in check_standards(page, TODAY, limits=GradeLimits(body=40, summary=8))] == ["In short"]
+
+
+READABILITY = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "readability"
+
+
+def test_readability_corpus():
+    """Pages whose expected readability warnings are written on the line concerned."""
+    from test_check import expected  # the corpus's own expectation reader
+
+    site = check_files(markdown_files([READABILITY]), parse_bibliography(""), today=TODAY)
+    for page in site.pages:
+        found = {(p.line, p.kind, p.text) for p in site.problems if p.file == page.path and p.kind == "readability"}
+        assert found == expected(page.document), page.path
+    assert {p.file for p in site.problems if p.kind == "readability"} == {"hard-body.md", "hard-summary.md"}
+
+
+@pytest.mark.parametrize("name", ["max_grade_body", "max_grade_summary"])
+def test_grade_limit_settings(name):
+    root = Path("/project")
+    assert settings_from({}, root).grade_limits == GradeLimits(body=9, summary=8)
+    field = name.rsplit("_", 1)[1]
+    assert getattr(settings_from({"extra": {"claimcheck": {name: 10.5}}}, root).grade_limits, field) == 10.5
+    for bad in (0, -1, "nine", True, None, float("inf"), float("nan")):
+        with pytest.raises(ConfigError, match=name):
+            settings_from({"extra": {"claimcheck": {name: bad}}}, root)
 
 
 BIB = parse_bibliography(

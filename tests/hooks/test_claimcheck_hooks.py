@@ -65,6 +65,22 @@ def test_claims_json_and_ledger_are_written(build_fixture):
     assert ledger.count('class="ledger-row status-supported"') == 2 and "trd-us-adults" in ledger
 
 
+def test_the_ledger_and_reading_grades_json_show_both_grades(build_fixture):
+    def for_patients(site):
+        page = site / "docs" / "index.md"
+        text = page.read_text(encoding="utf-8").replace("audience: clinicians", "audience: patients")
+        page.write_text(text.replace("# Home\n", '# Home\n\n!!! abstract "In short"\n    - We sleep.\n    - It helps.\n'), encoding="utf-8")
+
+    site, result = build_fixture("basic", for_patients)
+    assert result.returncode == 0, result.stderr
+    grades = json.loads((site / "site" / "reading-grades.json").read_text(encoding="utf-8"))
+    assert set(grades) >= {"index.md"} and "other.md" not in grades  # clinicians' pages are not graded
+    body, summary = grades["index.md"]["body"], grades["index.md"]["summary"]
+    assert summary is not None and summary < body
+    ledger = (site / "site" / "evidence" / "index.html").read_text(encoding="utf-8")
+    assert f'<span class="ledger-grade">reading grade: body {body:.1f}, In short {summary:.1f}</span>' in ledger
+
+
 def test_author_year_style(build_fixture):
     def author_year(site):
         config = site / "mkdocs.yml"
