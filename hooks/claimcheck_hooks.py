@@ -34,7 +34,7 @@ from claimcheck.pages import check_files, shown_from
 from claimcheck.problems import Problem
 from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, plain_text, render_markdown
 from claimcheck.report import as_json
-from claimcheck.standards import ReadingGrades, check_built_page, next_review
+from claimcheck.standards import ReadingGrades, as_date, check_built_page, next_review
 
 log = logging.getLogger("mkdocs.plugins.claimcheck")
 
@@ -151,6 +151,11 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     if build.report is None or build.settings is None:
         return markdown
+    # Dates for the template (overrides/main.html shows them in words); a quoted
+    # `reviewed: "2026-11-23"` is a string in the front matter.
+    for name in ("reviewed", "next_review"):
+        if as_date(page.meta.get(name)) is not None:
+            page.meta[name] = as_date(page.meta[name])
     reviewed = page.meta.get("reviewed")
     if isinstance(reviewed, datetime.date) and "next_review" not in page.meta:
         page.meta["next_review"] = next_review(reviewed)

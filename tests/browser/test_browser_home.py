@@ -1,5 +1,7 @@
 """The home page's "Start here" panel: three large links in the first screen of a
-phone, before anything else on the page (issue 15)."""
+phone, before anything else on the page; and the review date under each title (issue 15)."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -35,3 +37,11 @@ def test_start_here_links_go_where_they_say(open_page, site, text, target):
     page = open_page("phone", "")
     page.locator("article nav.start-here a", has_text=text).click()
     expect(page).to_have_url(site.url(target))
+
+
+def test_every_reviewed_page_shows_its_review_date_in_words_under_its_title(open_page):
+    page = open_page("phone", "what-is-trd/")
+    dateline = page.locator("article h1 + p.reviewed-on")
+    expect(dateline).to_have_text(re.compile(r"^Reviewed \d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$"))
+    box = dateline.bounding_box()
+    assert box["y"] + box["height"] <= page.viewport_size["height"]

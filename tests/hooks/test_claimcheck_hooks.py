@@ -65,6 +65,23 @@ def test_claims_json_and_ledger_are_written(build_fixture):
     assert ledger.count('class="ledger-row status-supported"') == 2 and "trd-us-adults" in ledger
 
 
+def test_review_dates_are_shown_in_words_under_the_title(build_fixture):
+    def quoted_date(site):
+        page = site / "docs" / "other.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("reviewed: 2026-01-10", 'reviewed: "2026-03-01"'), encoding="utf-8")
+
+    site, result = build_fixture("basic", quoted_date)
+    assert result.returncode == 0, result.stderr
+    for path, iso, words in (("index.html", "2026-01-10", "10 January 2026"), ("other/index.html", "2026-03-01", "1 March 2026")):
+        html = (site / "site" / path).read_text(encoding="utf-8")
+        dateline = f'<p class="reviewed-on">Reviewed <time datetime="{iso}">{words}</time></p>'
+        assert re.search(r"</h1>\s*" + re.escape(dateline), html), path  # right under the title
+        assert html.count('class="reviewed-on"') == 1
+    assert "Next review due: <time datetime=\"2029-01-10\">10 January 2029</time>" in (site / "site" / "index.html").read_text(encoding="utf-8")
+    # Pages without a `reviewed:` date (the generated ledger) show none.
+    assert 'class="reviewed-on"' not in (site / "site" / "evidence" / "index.html").read_text(encoding="utf-8")
+
+
 def test_the_ledger_and_reading_grades_json_show_both_grades(build_fixture):
     def for_patients(site):
         page = site / "docs" / "index.md"
