@@ -30,7 +30,8 @@ from mkdocs.plugins import event_priority
 from claimcheck.bibliography import load_bibliography, store_formatted
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
-from claimcheck.pages import check_files, shown_from
+from claimcheck.pages import shown_from
+from claimcheck.pipeline import check_files
 from claimcheck.problems import Problem
 from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, plain_text, render_markdown
 from claimcheck.report import as_json

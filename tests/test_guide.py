@@ -10,7 +10,8 @@ import pytest
 
 from claimcheck.bibliography import load_bibliography, reference_html, reference_text
 from claimcheck.config import load_settings
-from claimcheck.pages import check_files, markdown_files
+from claimcheck.pages import markdown_files
+from claimcheck.pipeline import check_files
 from claimcheck.standards import check_working_notes
 from conftest import ROOT, run_mkdocs
 

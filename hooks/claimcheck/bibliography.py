@@ -59,6 +59,10 @@ class Finding:
     words: tuple[str, ...] = ()  # extra topic words declared for it in `topics`
 
 
+#: A written date: "2023", "2023-05", "2023-05-17" (BibLaTeX's `date`, or a `year`).
+WRITTEN_DATE = re.compile(r"\s*(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
+
+
 @dataclass
 class Entry:
     """One bibliography entry, as the checker and the renderer need it."""
@@ -82,6 +86,17 @@ class Entry:
         if isinstance(self._source, bytes):
             self._source = pickle.loads(self._source)
         return self._source
+
+    @property
+    def written_date(self) -> str:
+        """The entry's date as its editor wrote it: `date`, else `year`."""
+        return (self.fields.get("date") or self.fields.get("year") or "").strip()
+
+    @property
+    def year(self) -> int | None:
+        """The year of the entry's date, the one way every check reads it."""
+        m = WRITTEN_DATE.match(self.written_date)
+        return int(m.group("year")) if m else None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .bibliography import load_bibliography
 from .config import ConfigError, Settings, load_settings
-from .pages import MARKDOWN_SUFFIXES, check_files, markdown_files, shown_from
+from .pages import MARKDOWN_SUFFIXES, markdown_files, shown_from
+from .pipeline import check_files
 from .report import as_explanation, as_github, as_json, as_text, summary
 
 

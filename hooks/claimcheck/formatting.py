@@ -93,5 +93,4 @@ def author_year_label(entry: Entry) -> str:
         who = f"{names[0]} and {names[1]}"
     else:
         who = f"{names[0]} et al."
-    year = entry.fields.get("year") or entry.fields.get("date", "")[:4] or "n.d."
-    return html.escape(f"{who}, {year}".replace("{", "").replace("}", ""))
+    return html.escape(f"{who}, {entry.year or 'n.d.'}".replace("{", "").replace("}", ""))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import claimcheck.pages as pages
+import claimcheck.pipeline as pipeline
 from claimcheck.bibliography import load_bibliography, parse_bibliography, reference_html, store_formatted
 
 BIB = "@article{a, author={A, B}, title={T}, journal={J}, year={2020}, findings={x: 30.9%}}\n"
@@ -13,16 +13,16 @@ def test_checked_pages_come_from_the_cache_until_something_changes(tmp_path, mon
     page = tmp_path / "p.md"
     page.write_text("---\nreviewed: 2026-01-01\n---\n\nAbout a third [@a].\n", encoding="utf-8")
     parsed = []
-    real = pages.parse_document
-    monkeypatch.setattr(pages, "parse_document", lambda *a: parsed.append(a) or real(*a))
+    real = pipeline.parse_document
+    monkeypatch.setattr(pipeline, "parse_document", lambda *a: parsed.append(a) or real(*a))
     bib = parse_bibliography(BIB, "refs.bib")
-    first = pages.check_files([(page, "p.md")], bib)
-    second = pages.check_files([(page, "p.md")], bib)
+    first = pipeline.check_files([(page, "p.md")], bib)
+    second = pipeline.check_files([(page, "p.md")], bib)
     assert len(parsed) == 1
     assert [c.as_dict() for c in first.claims] == [c.as_dict() for c in second.claims]
-    pages.check_files([(page, "p.md")], parse_bibliography(BIB.replace("30.9", "40"), "refs.bib"))
+    pipeline.check_files([(page, "p.md")], parse_bibliography(BIB.replace("30.9", "40"), "refs.bib"))
     page.write_text(page.read_text() + "More.\n", encoding="utf-8")
-    pages.check_files([(page, "p.md")], bib)
+    pipeline.check_files([(page, "p.md")], bib)
     assert len(parsed) == 3
 
 
@@ -45,7 +45,7 @@ def test_cache_can_be_turned_off(tmp_path, monkeypatch):
     monkeypatch.setenv("CLAIMCHECK_CACHE", "off")
     page = tmp_path / "p.md"
     page.write_text("Text.\n", encoding="utf-8")
-    pages.check_files([(page, "p.md")], parse_bibliography(BIB, "refs.bib"))
+    pipeline.check_files([(page, "p.md")], parse_bibliography(BIB, "refs.bib"))
     assert not (tmp_path / "cache").exists()
 
 

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimcheck.bibliography import load_bibliography, parse_bibliography
-from claimcheck.check import check_page, check_site
+from claimcheck.check import check_page
+from claimcheck.pipeline import check_site
 from claimcheck.document import parse_document
 from claimcheck.quantities import APPROX, AT_LEAST, AT_MOST, EXACT, NEARLY, matches
 

@@ -8,9 +8,10 @@ import datetime
 import pytest
 
 from claimcheck.bibliography import parse_bibliography
-from claimcheck.check import check_page, check_site
+from claimcheck.check import check_page
+from claimcheck.pipeline import Run, check_site
 from claimcheck.document import parse_document
-from claimcheck.standards import TREATMENT_SECTIONS, check_built_page, check_sources, check_standards, next_review
+from claimcheck.standards import TREATMENT_SECTIONS, check_built_page, check_standards, next_review
 
 TODAY = datetime.date(2026, 11, 23)
 HARD = "Pharmacokinetic heterogeneity substantially complicates individualised antidepressant optimisation strategies. " * 5
@@ -69,9 +70,10 @@ BIB = parse_bibliography(
 
 
 def sources(markdown: str) -> list[tuple[str, int]]:
+    """The source problems the pipeline's site stage reports (as the CLI and hooks do)."""
     document = parse_document(markdown, "p.md")
-    site = check_site([check_page(document, BIB)], BIB)
-    return [(p.kind, p.line) for p in check_sources(site, TODAY)]
+    site = check_site([check_page(document, BIB)], BIB, Run(today=TODAY))
+    return [(p.kind, p.line) for p in site.problems if p.kind in ("old-source", "secondary-source", "weak-evidence")]
 
 
 def test_old_sources_are_flagged_when_a_newer_one_records_the_finding():
