@@ -22,7 +22,6 @@ import datetime
 import gc
 import json
 import logging
-import re
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -36,6 +35,7 @@ from claimcheck.problems import Problem
 from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, plain_text, render_markdown
 from claimcheck.report import as_json
 from claimcheck.standards import check_built_page, next_review
+from claimcheck.text import LineIndex, is_http_url
 
 log = logging.getLogger("mkdocs.plugins.claimcheck")
 
@@ -99,8 +99,7 @@ def _title(report: PageReport, fallback: str) -> str:
     title = report.document.meta.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
-    heading = re.search(r"^#\s+(.+?)\s*#*\s*$", report.document.source, re.MULTILINE)
-    return heading.group(1) if heading else fallback
+    return next((text for level, _, text in report.document.headings() if level == 1), fallback)
 
 
 @contextlib.contextmanager
@@ -168,10 +167,10 @@ def _link_repository(markdown: str, path: str, repository: object) -> str:
     in mkdocs.yml (`extra.repository`, from REPO_URL when the publish workflow runs)."""
     if REPOSITORY_LINK not in markdown:
         return markdown
-    if not isinstance(repository, str) or not re.match(r"^https?://[^\s\"'<>()]+$", repository):
+    if not isinstance(repository, str) or not is_http_url(repository) or "(" in repository or ")" in repository:  # it stands in `](...)`
         scanned = build.scanned.get(path)
         source = scanned.document.source if scanned is not None else markdown
-        line = source.count("\n", 0, max(source.find(REPOSITORY_LINK), 0)) + 1
+        line = LineIndex(source)(max(source.find(REPOSITORY_LINK), 0))
         _log(Problem(path, line, "page-error", "{repository}",
                      f"links to {{repository}}, but `extra.repository` in mkdocs.yml is {repository!r}, not an http(s) address: set it (or the REPO_URL environment variable) to the guide's repository"))
         return markdown

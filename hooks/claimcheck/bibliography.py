@@ -22,6 +22,7 @@ from . import cache
 from .cache import cache_key
 from .problems import Problem
 from .quantities import BARE_VALUE, Quantity, parse_value
+from .text import LineIndex, decode_utf8, is_http_url, is_pmid
 
 if TYPE_CHECKING:
     from pybtex.database import Entry as PybtexEntry
@@ -143,16 +144,6 @@ class Bibliography:
         return self._findings_by_id
 
 
-class _Lines:
-    """Line numbers of offsets in a text, in logarithmic time."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def __call__(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset)
-
-
 def _parse_findings(raw: str, key: str) -> tuple[list[Finding], list[str]]:
     findings: list[Finding] = []
     errors: list[str] = []
@@ -254,7 +245,7 @@ def _edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _field_line(text: str, start: int, end: int, name: str, line_of: _Lines, default: int) -> int:
+def _field_line(text: str, start: int, end: int, name: str, line_of: LineIndex, default: int) -> int:
     """The line where field `name` is set between offsets `start` and `end`."""
     for found in _field_pattern(name).finditer(text, start, end):
         if found.start() == 0 or not (text[found.start() - 1].isalnum() or text[found.start() - 1] in "_-"):
@@ -268,7 +259,7 @@ def _field_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"{re.escape(name)}\s*=")
 
 
-def _damage(text: str, start: int, end: int, line_of: _Lines) -> tuple[int, str] | None:
+def _damage(text: str, start: int, end: int, line_of: LineIndex) -> tuple[int, str] | None:
     """Where an entry's braces stop balancing, if they do: (line, what is wrong).
 
     A field value still open when a line starts a new field (`journal = {`) lost
@@ -297,42 +288,13 @@ def _damage(text: str, start: int, end: int, line_of: _Lines) -> tuple[int, str]
     return None
 
 
-def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
-    """Parse BibTeX text; every problem becomes a `Problem`, never an exception."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    _line_of = _Lines(text)
+def _syntax_problems(errors: list[Any], text: str, path: str, starts: dict[str, list[int]], boundaries: list[int],
+                     damaged: dict[str, Problem], line_of: LineIndex) -> list[Problem]:
+    """pybtex's syntax errors as problems, but none inside a damaged entry (its
+    own problem says where it starts)."""
     problems: list[Problem] = []
-    starts: dict[str, list[int]] = {}
-    boundaries = [m.start() for m in ENTRY_START.finditer(text)] + [len(text)]
-    damaged: dict[str, Problem] = {}
-    for m in ENTRY_START.finditer(text):
-        if m.group("type").lower() in ("string", "preamble", "comment"):
-            continue
-        end = boundaries[bisect.bisect_right(boundaries, m.start())]
-        if m.group("key") and text.count("{", m.start(), end) != text.count("}", m.start(), end):
-            damage = _damage(text, m.start(), end, _line_of)
-            if damage is not None:
-                damaged.setdefault(m.group("key"), Problem(path, damage[0], "bib-error", m.group("key"), f"entry {m.group('key')} is damaged: {damage[1]}"))
-        line = _line_of(m.start())
-        if not m.group("key"):
-            problems.append(Problem(path, line, "bib-error", m.group(0).strip(), "entry has no key: write `@article{key,` with a unique key"))
-            continue
-        starts.setdefault(m.group("key").lower(), []).append(m.start())
-    for key, offsets in starts.items():
-        for offset in offsets[1:]:
-            first = _line_of(offsets[0])
-            problems.append(Problem(path, _line_of(offset), "bib-error", key, f"duplicate key (keys are case-insensitive; first defined on line {first}): rename or remove one entry"))
-    import pybtex.errors  # here, not at the top: a run that finds the bibliography cached never needs pybtex
-    from pybtex.database.input.bibtex import Parser
-
-    with pybtex.errors.capture() as errors:
-        try:
-            data = Parser().parse_string(text)
-        except Exception as exc:  # pybtex raises a few errors even in capture mode
-            errors.append(exc)
-            data = None
     # Each damaged entry's lines, to the start of the next entry (where pybtex notices the damage).
-    damaged_spans = sorted((_line_of(starts[k.lower()][0]), _line_of(boundaries[bisect.bisect_right(boundaries, starts[k.lower()][0])])) for k in damaged)
+    damaged_spans = sorted((line_of(starts[k.lower()][0]), line_of(boundaries[bisect.bisect_right(boundaries, starts[k.lower()][0])])) for k in damaged)
     damaged_firsts = [first for first, _ in damaged_spans]
     for error in errors:
         message = str(error)
@@ -344,51 +306,96 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
             continue  # the damaged entry's own problem says where it starts
         message = re.sub(r"^syntax error in line \d+: ", "", message)
         if "premature end of file" in message:
-            opened = [_line_of(m.start()) for m in ENTRY_START.finditer(text)]
+            opened = [line_of(m.start()) for m in ENTRY_START.finditer(text)]
             line = max([l for l in opened if l <= line], default=line)
             message = "this entry is never closed (unbalanced braces)"
         problems.append(Problem(path, line, "bib-error", "", f"BibTeX syntax error: {message}; check the braces and commas of the entry around this line"))
+    return problems
+
+
+def _read_entry(text: str, path: str, key: str, source: PybtexEntry, data: Any, starts: dict[str, list[int]], boundaries: list[int],
+                damaged: dict[str, Problem], line_of: LineIndex) -> tuple[Entry, list[Problem]]:
+    """One entry as pybtex parsed it, checked: its fields, findings, topics, evidence and provenance."""
+    problems: list[Problem] = []
+    offsets = starts.get(key.lower(), [0])
+    entry_offset = offsets[0]
+    entry_end = boundaries[bisect.bisect_right(boundaries, entry_offset)]
+    line = line_of(entry_offset)
+    if key in damaged:  # its fields are whatever pybtex made of the damage: report nothing more
+        return Entry(key, source.type, line, {}, (), None, source), problems
+    fields = _fields(source)
+    for written, meant in _misspelled_fields(list(source.fields.keys())):
+        field_line = _field_line(text, entry_offset, entry_end, written, line_of, line)
+        problems.append(Problem(path, field_line, "bib-error", written, f"field `{written}` of {key} is not read: did you mean `{meant}`? Rename it (field names are lowercase)"))
+    parent = data.entries.get(fields.get("crossref", "")) if "crossref" in fields else None
+    if parent is not None:
+        fields = {**{n: v for n, v in _fields(parent).items() if n not in ("findings", "topics")}, **fields}
+        if not source.persons and parent.persons:
+            source.persons.update(parent.persons)
+    problems.extend(_validate(path, key, line, source, fields))
+    findings: list[Finding] = []
+    if "findings" in fields:
+        findings_line = _field_line(text, entry_offset, entry_end, "findings", line_of, line)
+        findings, errors_found = _parse_findings(fields["findings"], key)
+        problems.extend(Problem(path, findings_line, "bib-error", key, f"{error}; fix the `findings` field of {key}") for error in errors_found)
+    if "topics" in fields:
+        topics_line = _field_line(text, entry_offset, entry_end, "topics", line_of, line)
+        findings, errors_found = _parse_topics(fields["topics"], key, findings)
+        problems.extend(Problem(path, topics_line, "bib-error", key, f"{error}; fix the `topics` field of {key}") for error in errors_found)
+    evidence = fields.get("evidence", "").strip().lower() or None
+    if evidence and evidence not in EVIDENCE_TYPES:
+        problems.append(Problem(path, line, "bib-error", key, f"`evidence = {{{evidence}}}` is not one of {', '.join(EVIDENCE_TYPES)}"))
+        evidence = None
+    provenance = fields.get("provenance", PRIMARY).strip().lower() or PRIMARY
+    if provenance not in PROVENANCES:
+        found = PROVENANCE_FIELD.search(text, entry_offset)
+        problems.append(Problem(path, line_of(found.start()) if found else line, "bib-error", provenance, f"`provenance = {{{provenance}}}` of {key} is not one of {', '.join(PROVENANCES)}: write `primary` for the original, `secondary` for a copy or report of it"))
+        provenance = PRIMARY
+    return Entry(key, source.type, line, fields, tuple(findings), evidence, source, provenance=provenance), problems
+
+
+def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
+    """Parse BibTeX text; every problem becomes a `Problem`, never an exception."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    line_of = LineIndex(text)
+    problems: list[Problem] = []
+    starts: dict[str, list[int]] = {}
+    boundaries = [m.start() for m in ENTRY_START.finditer(text)] + [len(text)]
+    damaged: dict[str, Problem] = {}
+    for m in ENTRY_START.finditer(text):
+        if m.group("type").lower() in ("string", "preamble", "comment"):
+            continue
+        end = boundaries[bisect.bisect_right(boundaries, m.start())]
+        if m.group("key") and text.count("{", m.start(), end) != text.count("}", m.start(), end):
+            damage = _damage(text, m.start(), end, line_of)
+            if damage is not None:
+                damaged.setdefault(m.group("key"), Problem(path, damage[0], "bib-error", m.group("key"), f"entry {m.group('key')} is damaged: {damage[1]}"))
+        line = line_of(m.start())
+        if not m.group("key"):
+            problems.append(Problem(path, line, "bib-error", m.group(0).strip(), "entry has no key: write `@article{key,` with a unique key"))
+            continue
+        starts.setdefault(m.group("key").lower(), []).append(m.start())
+    for key, offsets in starts.items():
+        for offset in offsets[1:]:
+            first = line_of(offsets[0])
+            problems.append(Problem(path, line_of(offset), "bib-error", key, f"duplicate key (keys are case-insensitive; first defined on line {first}): rename or remove one entry"))
+    import pybtex.errors  # here, not at the top: a run that finds the bibliography cached never needs pybtex
+    from pybtex.database.input.bibtex import Parser
+
+    with pybtex.errors.capture() as errors:
+        try:
+            data = Parser().parse_string(text)
+        except Exception as exc:  # pybtex raises a few errors even in capture mode
+            errors.append(exc)
+            data = None
+    problems.extend(_syntax_problems(errors, text, path, starts, boundaries, damaged, line_of))
     problems.extend(damaged.values())
     entries: dict[str, Entry] = {}
     for key, source in (data.entries.items() if data else []):
         if not key or key.startswith("unnamed-") and key.lower() not in starts:
             continue
-        offsets = starts.get(key.lower(), [0])
-        entry_offset = offsets[0]
-        entry_end = boundaries[bisect.bisect_right(boundaries, entry_offset)]
-        line = _line_of(entry_offset)
-        if key in damaged:  # its fields are whatever pybtex made of the damage: report nothing more
-            entries[key] = Entry(key, source.type, line, {}, (), None, source)
-            continue
-        fields = _fields(source)
-        for written, meant in _misspelled_fields(list(source.fields.keys())):
-            field_line = _field_line(text, entry_offset, entry_end, written, _line_of, line)
-            problems.append(Problem(path, field_line, "bib-error", written, f"field `{written}` of {key} is not read: did you mean `{meant}`? Rename it (field names are lowercase)"))
-        parent = data.entries.get(fields.get("crossref", "")) if "crossref" in fields else None
-        if parent is not None:
-            fields = {**{n: v for n, v in _fields(parent).items() if n not in ("findings", "topics")}, **fields}
-            if not source.persons and parent.persons:
-                source.persons.update(parent.persons)
-        problems.extend(_validate(path, key, line, source, fields))
-        findings: list[Finding] = []
-        if "findings" in fields:
-            findings_line = _field_line(text, entry_offset, entry_end, "findings", _line_of, line)
-            findings, errors_found = _parse_findings(fields["findings"], key)
-            problems.extend(Problem(path, findings_line, "bib-error", key, f"{error}; fix the `findings` field of {key}") for error in errors_found)
-        if "topics" in fields:
-            topics_line = _field_line(text, entry_offset, entry_end, "topics", _line_of, line)
-            findings, errors_found = _parse_topics(fields["topics"], key, findings)
-            problems.extend(Problem(path, topics_line, "bib-error", key, f"{error}; fix the `topics` field of {key}") for error in errors_found)
-        evidence = fields.get("evidence", "").strip().lower() or None
-        if evidence and evidence not in EVIDENCE_TYPES:
-            problems.append(Problem(path, line, "bib-error", key, f"`evidence = {{{evidence}}}` is not one of {', '.join(EVIDENCE_TYPES)}"))
-            evidence = None
-        provenance = fields.get("provenance", PRIMARY).strip().lower() or PRIMARY
-        if provenance not in PROVENANCES:
-            found = PROVENANCE_FIELD.search(text, entry_offset)
-            problems.append(Problem(path, _line_of(found.start()) if found else line, "bib-error", provenance, f"`provenance = {{{provenance}}}` of {key} is not one of {', '.join(PROVENANCES)}: write `primary` for the original, `secondary` for a copy or report of it"))
-            provenance = PRIMARY
-        entries[key] = Entry(key, source.type, line, fields, tuple(findings), evidence, source, provenance=provenance)
+        entries[key], found = _read_entry(text, path, key, source, data, starts, boundaries, damaged, line_of)
+        problems.extend(found)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return Bibliography(path, entries, sorted(problems, key=lambda p: p.line), digest, damaged=damaged)
 
@@ -410,10 +417,10 @@ def _validate(path: str, key: str, line: int, source: PybtexEntry, fields: dict[
     if doi and not DOI.match(doi):
         problems.append(Problem(path, line, "bib-error", doi, f"DOI of {key} is malformed: write it bare, as `10.NNNN/suffix` (no https://doi.org/ prefix)"))
     pmid = fields.get("pmid", "").strip()
-    if pmid and not pmid.isdigit():
+    if pmid and not is_pmid(pmid):
         problems.append(Problem(path, line, "bib-error", pmid, f"PMID of {key} must be digits only"))
     url = fields.get("url", "").strip()
-    if url and not re.match(r"^https?://[^\s\"'<>]+$", url, re.IGNORECASE):
+    if url and not is_http_url(url):
         problems.append(Problem(path, line, "bib-error", url, f"URL of {key} is not an http(s) address; it will not be linked"))
     return problems
 
@@ -434,11 +441,9 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
         raw = path.read_bytes()
     except OSError as exc:
         return Bibliography(shown, {}, [Problem(shown, 1, "bib-error", "", f"cannot read the bibliography ({exc.strerror or exc}); create it or fix `bibliography` in mkdocs.yml")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return Bibliography(shown, {}, [Problem(shown, line, "bib-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")])
+    text = decode_utf8(raw, shown, "bib-error")
+    if isinstance(text, Problem):
+        return Bibliography(shown, {}, [text])
     key = cache_key("bibliography", shown, text)
     bibliography = cache.load("bibliography", key)
     if not _current(bibliography):

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .citations import KEY_IN_TEXT
+from .text import LineIndex
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 ADMONITION = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===)[ \t]")
@@ -34,6 +35,8 @@ NOT_PROSE_LINE = re.compile(r"^ *(?:\*\[[^\]]*\]:|-{2,}8<-{2,}|;;;)")
 MARKDOWN_HTML_LINE = re.compile(r"^ *(?:<[A-Za-z][\w-]*\b[^<>]*\bmarkdown\b[^<>]*>|</[A-Za-z][\w-]*\s*>) *$")
 #: The page title and summary readers see first, in the front matter.
 FRONT_MATTER_TEXT = re.compile(r"^(?:title|description):[ \t]*", re.MULTILINE)
+#: An ATX heading as written: its marks, then its text.
+HEADING = re.compile(r"\s*(#{1,6})\s+(.*?)\s*#*\s*(?:\{[^}]*\})?\s*$")
 HEADING_MARKS = re.compile(r"^ {0,3}#{1,6}(?=[ \t]|$)|[ \t]+#+[ \t]*$", re.MULTILINE)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)(?:[ \t]*\[[ xX]\](?=[ \t]))?)?")
@@ -111,13 +114,26 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     waivers: list[tuple[int, str]] = field(default_factory=list)
     meta_error: str | None = None
-    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _lines: LineIndex | None = field(default=None, repr=False, compare=False)
 
     def line_of(self, offset: int) -> int:
         """1-based line number of a character offset."""
-        if not self._line_starts:
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.source)]
-        return bisect.bisect_right(self._line_starts, offset)
+        if self._lines is None:
+            self._lines = LineIndex(self.source)
+        return self._lines(offset)
+
+    def headings(self) -> list[tuple[int, int, str]]:
+        """(level, line, text) of every heading outside code, the text without
+        its closing `#`s or `{ attribute list }`."""
+        found = []
+        for unit in self.units:
+            if unit.kind != "heading":
+                continue
+            start, end = unit.regions[0]
+            m = HEADING.match(self.text(start, end))
+            if m:
+                found.append((len(m.group(1)), self.line_of(start), m.group(2)))
+        return found
 
     def text(self, start: int, end: int) -> str:
         return self.source[start:end]
@@ -337,6 +353,26 @@ def _block_titles(lines: list[str], starts: list[int], front_lines: int, code: l
     return found
 
 
+def _block_units(text: str, order: list[tuple[str, int]], groups: dict[tuple[str, int], list[tuple[int, int]]],
+                 headings: list[tuple[int, int]], headers: dict[tuple[str, int], tuple[int, int]]) -> list[Unit]:
+    """The units of the page's blocks, in `order`: each sentence of a paragraph,
+    each heading with the text it heads, each list item, row or other block whole."""
+    units: list[Unit] = []
+    for key in order:
+        kind = key[0]
+        if kind == "sentence":
+            for region in groups[key]:
+                units.extend(Unit("sentence", (span,)) for span in sentence_spans(text, *region))
+        elif kind == "heading":
+            (a, b), = groups[key]
+            level = next(level for offset, level in headings if offset == a)
+            end = next((offset for offset, other in headings if offset > a and other <= level), len(text))
+            units.append(Unit("heading", ((a, b),), scope=(a, end)))
+        else:
+            units.append(Unit(kind, tuple(groups[key]), header=headers.get(key)))
+    return units
+
+
 def parse_document(source: str, path: str = "<text>") -> Document:
     """Read a Markdown page (with or without front matter) into a `Document`."""
     source = normalise(source)
@@ -384,18 +420,7 @@ def parse_document(source: str, path: str = "<text>") -> Document:
             prose[a:b] = _mask_inline(source[a:b])
             units.append(Unit("definition", ((a, b),)))
     text = "".join(prose)
-    for key in order:
-        kind = key[0]
-        if kind == "sentence":
-            for region in groups[key]:
-                units.extend(Unit("sentence", (span,)) for span in sentence_spans(text, *region))
-        elif kind == "heading":
-            (a, b), = groups[key]
-            level = next(level for offset, level in headings if offset == a)
-            end = next((offset for offset, other in headings if offset > a and other <= level), len(source))
-            units.append(Unit("heading", ((a, b),), scope=(a, end)))
-        else:
-            units.append(Unit(kind, tuple(groups[key]), header=headers.get(key)))
+    units.extend(_block_units(text, order, groups, headings, headers))
     units.sort(key=lambda unit: unit.regions[0][0])
     waivers = [
         (m.start(), m.group("reason").strip())

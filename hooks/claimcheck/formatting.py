@@ -18,6 +18,7 @@ from pybtex.style.template import field as template_field
 from pybtex.style.template import href, join, optional, sentence
 
 from .bibliography import DOI, Entry
+from .text import is_http_url, is_pmid
 
 
 class ReferenceStyle(Style):
@@ -63,11 +64,11 @@ def format_reference(entry: Entry) -> tuple[str, str]:
     for name, value in entry.fields.items():
         if name in PUBLISHED_FIELDS or name == "crossref":
             continue
-        if name == "url" and not re.match(r"^https?://[^\s\"'<>]+$", str(value), re.IGNORECASE):
+        if name == "url" and not is_http_url(str(value)):
             continue
         if name == "doi" and not DOI.match(str(value).strip()):
             continue
-        if name == "pmid" and not str(value).strip().isdigit():
+        if name == "pmid" and not is_pmid(str(value)):
             continue
         if name == "url" and "doi" in entry.fields and str(value).lower().endswith(entry.fields["doi"].lower()):
             continue

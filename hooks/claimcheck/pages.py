@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .document import normalise
 from .problems import Problem
+from .text import decode_utf8
 
 
 def read_text(path: Path, shown: str) -> str | Problem:
@@ -15,12 +16,8 @@ def read_text(path: Path, shown: str) -> str | Problem:
         raw = path.read_bytes()
     except OSError as exc:
         return Problem(shown, 1, "page-error", "", f"cannot read the page ({exc.strerror or exc})")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return Problem(shown, line, "page-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")
-    return normalise(text)
+    text = decode_utf8(raw, shown, "page-error")
+    return text if isinstance(text, Problem) else normalise(text)
 
 
 #: What counts as a Markdown page (the checker reads pages the way MkDocs's default `docs_dir` holds them).

@@ -12,6 +12,7 @@ import warnings
 
 from .bibliography import PRIMARY, SECONDARY
 from .check import SUPPORTED, SiteReport
+from .citations import document_citations
 from .document import Document
 from .problems import Problem
 
@@ -81,18 +82,18 @@ def next_review(reviewed: datetime.date, years: int = REVIEW_YEARS) -> datetime.
         return reviewed + datetime.timedelta(days=365 * years)
 
 
-def headings(document: Document) -> list[tuple[int, int, str]]:
-    """(level, line, text) of every heading outside code."""
-    found = []
-    for unit in document.units:
-        if unit.kind != "heading":
-            continue
-        start, end = unit.regions[0]
-        text = document.text(start, end)
-        m = re.match(r"\s*(#{1,6})\s+(.*?)\s*#*\s*(?:\{[^}]*\})?\s*$", text)
-        if m:
-            found.append((len(m.group(1)), document.line_of(start), m.group(2)))
-    return found
+def _without_brackets(prose: str, start: int, end: int, brackets: list[tuple[int, int]]) -> str:
+    """The prose of `start:end` without the bracketed citations in `brackets`
+    (sorted), which a reader sees as a short marker, not as words."""
+    kept, at = [], start
+    for index in range(bisect.bisect_left(brackets, (start, start)), len(brackets)):
+        bracket_start, bracket_end = brackets[index]
+        if bracket_start >= end:
+            break
+        kept.append(prose[at:max(at, bracket_start)])
+        at = max(at, bracket_end)
+    kept.append(prose[at:max(at, end)])
+    return "".join(kept)
 
 
 def reading_grade(document: Document) -> float:
@@ -101,8 +102,11 @@ def reading_grade(document: Document) -> float:
         warnings.simplefilter("ignore")
         import textstat
 
-    text = " ".join(document.prose[a:b] for unit in document.units if unit.kind != "heading" for a, b in unit.regions)
-    text = re.sub(r"\[[^\]]*@[^\]]*\]", "", " ".join(text.split()))
+    # Bracketed citations ("[@a; @b, p. 3]") are found by the citation parser; a
+    # narrative one stays, as the author's name it becomes.
+    brackets = sorted((g.start, g.end) for g in document_citations(document) if not g.narrative)
+    text = " ".join(_without_brackets(document.prose, a, b, brackets) for unit in document.units if unit.kind != "heading" for a, b in unit.regions)
+    text = " ".join(text.split())
     return float(textstat.flesch_kincaid_grade(text)) if text.strip() else 0.0
 
 
@@ -124,7 +128,7 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
             problems.append(Problem(path, 1, "review-date", str(meta.get("next_review")), "`next_review:` is not a date: write it as YYYY-MM-DD"))
         elif due < today:
             problems.append(Problem(path, 1, "review-overdue", str(due), "the page is past its review date: review it against current evidence and update `reviewed:`"))
-    found = headings(document)
+    found = document.headings()
     if meta.get("type") == "treatment":
         present = {text.strip().lower() for level, _, text in found if level == 2}
         for section in TREATMENT_SECTIONS:
@@ -200,7 +204,7 @@ class _Sections:
     16,000 claims on a treatment page)."""
 
     def __init__(self, document: Document) -> None:
-        level_two = [(line, text.strip()) for level, line, text in headings(document) if level == 2]
+        level_two = [(line, text.strip()) for level, line, text in document.headings() if level == 2]
         self.lines = [line for line, _ in level_two]
         self.names = [name for _, name in level_two]
 

@@ -11,7 +11,7 @@ from claimcheck.bibliography import parse_bibliography
 from claimcheck.check import check_page
 from claimcheck.pipeline import Run, check_site
 from claimcheck.document import parse_document
-from claimcheck.standards import TREATMENT_SECTIONS, check_built_page, check_standards, next_review
+from claimcheck.standards import TREATMENT_SECTIONS, check_built_page, check_standards, next_review, reading_grade
 
 TODAY = datetime.date(2026, 11, 23)
 HARD = "Pharmacokinetic heterogeneity substantially complicates individualised antidepressant optimisation strategies. " * 5
@@ -91,3 +91,14 @@ def test_built_pages_must_carry_the_safety_notes():
     good = '<p class="crisis-help">x</p><p class="not-medical-advice">y</p>'
     assert check_built_page(good, "a.md") == []
     assert [p.text for p in check_built_page('<p class="crisis-help">x</p>', "a.md")] == ['class="not-medical-advice"']
+
+
+def test_reading_grade_drops_bracketed_citations_and_keeps_every_word_around_them():
+    """Citations are found by the citation parser: a link before a citation
+    keeps its words (a pattern from `[` to the citation's `]` once took them)."""
+    cited = parse_document("Call [999](tel:999) for help now, at any time of day or night [@key, p. 3].\n", "p.md")
+    plain = parse_document("Call [999](tel:999) for help now, at any time of day or night.\n", "p.md")
+    assert reading_grade(cited) == reading_grade(plain)
+    narrative = parse_document("As @key found, most people with depression who try a second treatment get better.\n", "p.md")
+    named = parse_document("As Smith found, most people with depression who try a second treatment get better.\n", "p.md")
+    assert reading_grade(narrative) == reading_grade(named)  # a narrative citation reads as a name
