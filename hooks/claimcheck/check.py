@@ -83,7 +83,7 @@ class SiteReport:
     problems: list[Problem]
     disagreements: dict[str, list[Finding]]
     abbreviations: dict[str, str] = field(default_factory=dict)
-    status_claims: list[StatusClaim] = field(default_factory=list)  # filled by pages.check_files
+    status_claims: list[StatusClaim] = field(default_factory=list)  # filled by the status site check (pipeline.py)
 
     @property
     def claims(self) -> list[Claim]:

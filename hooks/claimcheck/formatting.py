@@ -7,7 +7,6 @@ entry is first formatted; a warm build reads every reference from the cache.
 from __future__ import annotations
 
 import html
-import re
 
 from pybtex.backends.html import Backend
 from pybtex.backends.plaintext import Backend as TextBackend
@@ -47,7 +46,7 @@ class SafeHtmlBackend(Backend):
     def format_href(url, text, external=False):
         if not text:
             return ""
-        if not re.match(r"^https?://", url, re.IGNORECASE):
+        if not is_http_url(url):
             return text
         return f'<a href="{html.escape(url, quote=True)}" rel="noopener">{text}</a>'
 
