@@ -16,12 +16,8 @@ class LineIndex:
     time once built (building is linear: build one per text, not per offset)."""
 
     def __init__(self, text: str | bytes) -> None:
-        newline = "\n" if isinstance(text, str) else b"\n"
-        self.starts = [0]
-        at = text.find(newline)  # type: ignore[arg-type]
-        while at != -1:
-            self.starts.append(at + 1)
-            at = text.find(newline, at + 1)  # type: ignore[arg-type]
+        newlines = re.finditer("\n", text) if isinstance(text, str) else re.finditer(b"\n", text)
+        self.starts = [0] + [m.end() for m in newlines]
 
     def __call__(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
