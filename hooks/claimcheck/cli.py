@@ -1,7 +1,8 @@
 """`claimcheck`: check pages and bibliography without building the site.
 
 Exit status: 0 when no error-level problem, 1 when there is one, 2 on a usage
-or configuration error.
+or configuration error. `claimcheck diff BASE` lists the claims a change adds,
+alters and removes instead (exit 0, or 2 when BASE cannot be compared).
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from pathlib import Path
 
 from .bibliography import load_bibliography
 from .config import ConfigError, Settings, load_settings
+from .diff import DiffError, claim_diff
+from .diff import as_json as diff_as_json, as_markdown as diff_as_markdown, as_text as diff_as_text
 from .pages import MARKDOWN_SUFFIXES, check_files, markdown_files, shown_from
 from .report import as_explanation, as_github, as_json, as_text, summary
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="claimcheck", description="Check every statistic in the guide against its cited sources.")
+    parser = argparse.ArgumentParser(prog="claimcheck", description="Check every statistic in the guide against its cited sources.",
+                                     epilog="claimcheck diff BASE: the claims added, changed and removed since git revision BASE (claimcheck diff --help)")
     parser.add_argument("paths", nargs="*", type=Path, help="Markdown files or folders (default: docs_dir of mkdocs.yml)")
     parser.add_argument("--bib", type=Path, help="BibTeX file (default: extra.claimcheck.bibliography of mkdocs.yml)")
     parser.add_argument("--config", type=Path, help="mkdocs.yml to take defaults from (default: the nearest mkdocs.yml in this folder or above)")
@@ -28,7 +32,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _diff_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="claimcheck diff", description="List the claims added, changed and removed between git revision BASE and the working tree.")
+    parser.add_argument("base", metavar="BASE", help="git revision to compare with: a branch, tag or commit")
+    parser.add_argument("--config", type=Path, help="mkdocs.yml of the site (default: the nearest mkdocs.yml in this folder or above)")
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["diff"]:
+        return _diff(_diff_parser().parse_args(argv[1:]))
     args = _parser().parse_args(argv)
     # A run builds ~100,000 objects that live until it ends (cached pages and
     # the bibliography); cyclic garbage collection passes over them would cost
@@ -118,6 +133,20 @@ def _run(args: argparse.Namespace) -> int:
             print(as_text(shown))
         print(summary(report), file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """`claimcheck diff BASE`: the claim diff, in the format asked for."""
+    config = args.config or _find_config()
+    try:
+        if config is None or not config.is_file():
+            raise ConfigError(f"{config or 'mkdocs.yml'}: not found; pass --config with the site's mkdocs.yml")
+        diff = claim_diff(config, args.base)
+    except (ConfigError, DiffError) as exc:
+        print(f"claimcheck diff: {exc}", file=sys.stderr)
+        return 2
+    print({"text": diff_as_text, "json": diff_as_json, "markdown": diff_as_markdown}[args.format](diff))
+    return 0
 
 
 def _explain(where: str, args: argparse.Namespace, settings: Settings, root: Path) -> int:
