@@ -21,7 +21,9 @@ setup: $(STAMP)
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: setup
+# The checker runs first and stops the build on a claim error, so a site
+# generator that skips the MkDocs hooks cannot publish an unchecked site.
+build: check
 	$(BIN)/mkdocs build --strict
 
 check: setup
