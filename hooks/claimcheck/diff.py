@@ -103,12 +103,17 @@ def _export(top: Path, revision: str, into: Path) -> None:
     except DiffError:
         raise DiffError(f"{revision}: not a revision of {top}; give a branch, tag or commit (fetch it first in a shallow clone)") from None
     archive = _git(top, "archive", "--format=tar", revision)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python 3.11.4 and later
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(into, **safe)
+    except (tarfile.TarError, OSError) as exc:
+        raise DiffError(f"{revision}: cannot unpack its files ({exc})") from None
 
 
-def _site_claims(config: Path) -> list[Record]:
-    """Every claim of the site that `config` (a mkdocs.yml) describes, checked."""
+def _site_claims(config: Path) -> tuple[list[Record], Path]:
+    """Every claim of the site that `config` (a mkdocs.yml) describes, checked,
+    and its docs folder."""
     settings = load_settings(config)
     if not settings.bibliography.is_file():
         raise DiffError(f"{settings.bibliography}: no such bibliography file (from {config})")
@@ -116,20 +121,23 @@ def _site_claims(config: Path) -> list[Record]:
     bibliography = load_bibliography(settings.bibliography)
     report = check_files(files, bibliography, settings.options, snippets=shown_from(settings.snippets, config.parent),
                          status_max_age_years=settings.status_max_age_years)
-    return [record(claim) for claim in report.claims]
+    return [record(claim) for claim in report.claims], settings.docs_dir
 
 
-def _page_names(top: Path, config: Path) -> tuple[str, str]:
-    """(docs folder from the repository root with a trailing `/`, or "" at the root)."""
-    docs = load_settings(config).docs_dir.resolve()
-    relative = docs.relative_to(top).as_posix() if top in docs.parents or docs == top else ""
-    return (relative + "/") if relative not in ("", ".") else ""
+def _git_folder(folder: Path, top: Path) -> str | None:
+    """`folder` as git names paths under it from the repository root `top`:
+    relative, with a trailing `/` ("" for the root itself); None outside it."""
+    try:
+        relative = folder.resolve().relative_to(top).as_posix()
+    except ValueError:
+        return None
+    return "" if relative == "." else relative + "/"
 
 
 def renamed_pages(top: Path, revision: str, old_docs: str, new_docs: str) -> dict[str, str]:
     """{page at BASE: the same page now}, as shown in reports, for every page git
     detects as renamed or moved between `revision` and the working tree."""
-    out = _git(top, "diff", "-M", "--name-status", "-z", revision, "--").decode("utf-8", "replace").split("\0")
+    out = _git(top, "diff", "--no-color", "--no-ext-diff", "-M", "--name-status", "-z", revision, "--").decode("utf-8", "replace").split("\0")
     renames: dict[str, str] = {}
     index = 0
     while index < len(out) and out[index]:
@@ -233,15 +241,16 @@ def claim_diff(config: Path, base: str) -> ClaimDiff:
     the working tree (the same config path at `base` gives its settings)."""
     config = config.resolve()
     top = _repository_root(config.parent)
-    after = _site_claims(config)
+    after, docs = _site_claims(config)
     with tempfile.TemporaryDirectory(prefix="claimcheck-diff-") as folder:
-        tree = Path(folder)
+        tree = Path(folder).resolve()
         _export(top, base, tree)
         old_config = tree / config.relative_to(top)
         if not old_config.is_file():
             return pair(base, [], after, {})  # the site is new since BASE: every claim is added
-        before = _site_claims(old_config)
-        renames = renamed_pages(top, base, _page_names(tree.resolve(), old_config.resolve()), _page_names(top, config))
+        before, old_docs = _site_claims(old_config)
+        old_folder, new_folder = _git_folder(old_docs, tree), _git_folder(docs, top)
+        renames = {} if old_folder is None or new_folder is None else renamed_pages(top, base, old_folder, new_folder)
     return pair(base, before, after, renames)
 
 
@@ -289,7 +298,7 @@ def as_json(diff: ClaimDiff) -> str:
         "changed": [{"before": before, "after": after, "changes": list(what)} for before, after, what in diff.changed],
         "unchanged": diff.unchanged,
         "moved": diff.moved,
-    }, ensure_ascii=False, indent=1)
+    }, ensure_ascii=False)
 
 
 def _cell(text: object) -> str:

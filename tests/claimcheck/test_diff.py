@@ -125,6 +125,19 @@ def test_site_absent_at_base_adds_every_claim(tmp_path, monkeypatch, capsys):
     assert len(json.loads(out)["added"]) == 5
 
 
+def test_site_in_a_subfolder_pairs_pages_renamed_there(tmp_path, monkeypatch, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "claim_diff", repo / "guide")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base")
+    _git(repo, "mv", "guide/docs/star-d.md", "guide/docs/star-d-trial.md")
+    status, out, _ = _diff(repo / "guide" / "docs", monkeypatch, capsys, "HEAD", "--format", "json")
+    data = json.loads(out)
+    assert status == 0
+    assert (data["added"], data["removed"], data["changed"], data["unchanged"], data["moved"]) == ([], [], [], 5, 1)
+
+
 def test_unknown_revision_and_no_repository_exit_two(repo, tmp_path, monkeypatch, capsys):
     status, out, err = _diff(repo, monkeypatch, capsys, "no-such-branch")
     assert (status, out) == (2, "")
