@@ -37,7 +37,7 @@ from typing import Any
 
 from .bibliography import load_bibliography
 from .check import Claim
-from .config import load_settings
+from .config import ConfigError, load_settings
 from .pages import check_files, markdown_files, shown_from
 
 #: Sentence similarity above which a claim with the same value and citations is
@@ -248,7 +248,10 @@ def claim_diff(config: Path, base: str) -> ClaimDiff:
         old_config = tree / config.relative_to(top)
         if not old_config.is_file():
             return pair(base, [], after, {})  # the site is new since BASE: every claim is added
-        before, old_docs = _site_claims(old_config)
+        try:
+            before, old_docs = _site_claims(old_config)
+        except (ConfigError, DiffError) as exc:  # name BASE's files as git does, not by the temporary folder
+            raise DiffError(f"at {base}: {str(exc).replace(str(tree) + '/', '')}") from None
         old_folder, new_folder = _git_folder(old_docs, tree), _git_folder(docs, top)
         renames = {} if old_folder is None or new_folder is None else renamed_pages(top, base, old_folder, new_folder)
     return pair(base, before, after, renames)

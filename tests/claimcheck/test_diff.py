@@ -142,6 +142,14 @@ def test_unknown_revision_and_no_repository_exit_two(repo, tmp_path, monkeypatch
     status, out, err = _diff(repo, monkeypatch, capsys, "no-such-branch")
     assert (status, out) == (2, "")
     assert err.startswith("claimcheck diff: no-such-branch: not a revision of ")
+    bibliography = (repo / "references.bib").read_text(encoding="utf-8")
+    _git(repo, "rm", "-q", "references.bib")
+    _git(repo, "commit", "-q", "-m", "no bibliography")
+    _git(repo, "tag", "no-bib")
+    (repo / "references.bib").write_text(bibliography, encoding="utf-8")
+    status, _, err = _diff(repo, monkeypatch, capsys, "no-bib")
+    assert status == 2
+    assert err == "claimcheck diff: at no-bib: references.bib: no such bibliography file (from mkdocs.yml)\n"
     alone = tmp_path / "alone"
     shutil.copytree(FIXTURES / "claim_diff", alone)
     status, _, err = _diff(alone, monkeypatch, capsys, "main")
