@@ -16,10 +16,12 @@ from .problems import Problem
 TREATMENT_SECTIONS = (
     "How it works",
     "What it involves",
+    "What it is like",
     "Benefits",
     "Risks and side effects",
     "Who it suits",
     "What guidelines say",
+    "Access and cost",
     "Alternatives",
 )
 REVIEW_YEARS = 3
