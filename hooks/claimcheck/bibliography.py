@@ -500,4 +500,3 @@ def author_year(entry: Entry) -> str:
 
         entry._label = author_year_label(entry)
     return entry._label
-
