@@ -27,9 +27,10 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-from claimcheck.bibliography import load_bibliography, store_formatted
+from claimcheck.bibliography import load_bibliography
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
+from claimcheck.formatting import restore_formatted, store_formatted
 from claimcheck.pages import check_files, shown_from
 from claimcheck.problems import Problem
 from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, plain_text, render_markdown
@@ -133,6 +134,7 @@ def on_files(files, config):
     pages = {file.src_uri: file for file in files.documentation_pages()}
     with _kept_for_the_build():
         bibliography = load_bibliography(settings.bibliography, shown)
+        restore_formatted(bibliography)
         build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options,
                                    snippets=shown_from(settings.snippets, root),
                                    status_max_age_years=settings.status_max_age_years)

@@ -35,7 +35,7 @@ def _checked(text: str, shown: str, bibliography: Bibliography, options: frozens
     """check_page with its reading grade, from the cache when the page, the
     bibliography, the options and the site's abbreviations are unchanged."""
     words = "\n".join(f"{k}\t{v}" for k, v in sorted(abbreviations.items()))
-    key = cache_key("page", shown, text, bibliography.digest, ",".join(sorted(options)), words)
+    key = cache_key("pages", shown, text, bibliography.digest, ",".join(sorted(options)), words)
     report = cache.load("page", key)
     if isinstance(report, PageReport):
         return report

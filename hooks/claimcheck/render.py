@@ -27,10 +27,11 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from .bibliography import SECONDARY, Bibliography, Entry, author_year, reference_html, reference_text
+from .bibliography import SECONDARY, Bibliography, Entry
 from .check import PageReport, SiteReport
 from .citations import Citation, CitationGroup, document_citations
 from .document import normalise, parse_document
+from .formatting import author_year, reference_html, reference_text
 from .status import VERDICT_LABELS
 
 PLACEHOLDER = "CLAIMCHECK{:05d}X"

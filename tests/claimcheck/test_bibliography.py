@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.bibliography import author_year, load_bibliography, parse_bibliography, reference_html
+from claimcheck.bibliography import load_bibliography, parse_bibliography
+from claimcheck.formatting import author_year, reference_html
 
 GOOD = """@article{good,
   author = {M{\\"u}ller, J{\\"o}rg and Smith, Ann and Lee, Bo},
