@@ -25,6 +25,7 @@ import logging
 import re
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from claimcheck.bibliography import load_bibliography
@@ -84,8 +85,8 @@ def on_config(config):
     root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
     try:
         build.settings = settings_from({"extra": config.extra, "docs_dir": config.docs_dir}, root)
-    except ConfigError as exc:
-        log.error(f"mkdocs.yml: {exc}")
+    except ConfigError as exc:  # as MkDocs does for its own settings: the build stops, strict or not
+        raise PluginError(f"mkdocs.yml: {exc}") from None
     return config
 
 
@@ -137,7 +138,7 @@ def on_files(files, config):
         restore_formatted(bibliography)
         build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options,
                                    snippets=shown_from(settings.snippets, root),
-                                   status_max_age_years=settings.status_max_age_years)
+                                   status_max_age_years=settings.status_max_age_years, levels=settings.levels)
     for problem in build.report.problems:
         if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
             files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it

@@ -103,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
     bibliography = load_bibliography(bib, _from_root(bib, root))
     snippets = shown_from(settings.snippets, root)
     report = check_files(files, bibliography, settings.options, whole_site=not _is_subset(args.paths, settings.docs_dir), snippets=snippets,
-                         status_max_age_years=settings.status_max_age_years)
+                         status_max_age_years=settings.status_max_age_years, levels=settings.levels)
     if args.format == "json":
         print(as_json(report))
     elif args.format == "github":
@@ -131,7 +131,8 @@ def _explain(where: str, args: argparse.Namespace, settings: Settings, root: Pat
         raise UsageError(f"--explain {where}: {file if not page.is_file() else bib}: no such file")
     bibliography = load_bibliography(bib)
     report = check_files([(page, page.as_posix())], bibliography, settings.options, whole_site=False,
-                         snippets=shown_from(settings.snippets, root), status_max_age_years=settings.status_max_age_years)
+                         snippets=shown_from(settings.snippets, root), status_max_age_years=settings.status_max_age_years,
+                         levels=settings.levels)
     if not report.pages:
         raise UsageError(f"--explain {where}: the page could not be read")
     print(as_explanation(report.pages[0], int(line), bibliography, report.abbreviations))
