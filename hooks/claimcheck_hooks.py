@@ -24,6 +24,7 @@ import json
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -200,7 +201,7 @@ def on_page_content(html, page, config, files):
     return search
 
 
-def _plain_toc(items, rendered: RenderedPage) -> None:
+def _plain_toc(items: list[Any], rendered: RenderedPage) -> None:
     """A heading's citations show in the table of contents as plain text."""
     for item in items:
         item.title = plain_text(item.title, rendered)
@@ -213,8 +214,8 @@ def on_page_context(context, page, config, nav):
     if full is not None and page.content == given:
         page.content = full
     elif full is not None:
-        log.warning(f"{page.file.src_uri}: a plugin changed the page after claimcheck rendered it; "
-                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)")
+        log.warning("%s: a plugin changed the page after claimcheck rendered it; "
+                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)", page.file.src_uri)
     return context
 
 

@@ -17,7 +17,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from . import cache
 from .cache import cache_key
@@ -209,7 +209,7 @@ def _misspelled_fields(names: list[str]) -> list[tuple[str, str]]:
     return [(name, meant) for name in names for meant in [_meant_field(name)] if meant]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _meant_field(name: str) -> str | None:
     """The project field `name` misspells, if any (a bibliography uses few distinct names)."""
     import difflib
@@ -242,7 +242,7 @@ def _field_line(text: str, start: int, end: int, name: str, line_of: _Lines, def
     return default
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_pattern(name: str) -> re.Pattern[str]:
     """`name =` (starting with the literal name: the regex engine then scans fast)."""
     return re.compile(rf"{re.escape(name)}\s*=")
@@ -325,7 +325,7 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
         message = re.sub(r"^syntax error in line \d+: ", "", message)
         if "premature end of file" in message:
             opened = [_line_of(m.start()) for m in ENTRY_START.finditer(text)]
-            line = max([l for l in opened if l <= line], default=line)
+            line = max([at for at in opened if at <= line], default=line)
             message = "this entry is never closed (unbalanced braces)"
         problems.append(Problem(path, line, "bib-error", "", f"BibTeX syntax error: {message}; check the braces and commas of the entry around this line"))
     problems.extend(damaged.values())
@@ -421,15 +421,17 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
         line = raw.count(b"\n", 0, exc.start) + 1
         return Bibliography(shown, {}, [Problem(shown, line, "bib-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")])
     key = cache_key("bibliography", shown, text)
-    bibliography = cache.load("bibliography", key)
-    if not _current(bibliography):
+    cached = cache.load("bibliography", key)
+    if _current(cached):
+        bibliography = cached
+    else:
         bibliography = parse_bibliography(text, shown)
         cache.save("bibliography", key, bibliography)
     _CACHE[str(path)] = (signature, bibliography)
     return bibliography
 
 
-def _current(cached: Any) -> bool:
+def _current(cached: object) -> TypeGuard[Bibliography]:
     """Is a cached object a `Bibliography` with every field this code reads? The
     key hashes this code, so an older shape should never be found under it; if one
     is (a copied cache folder), it is parsed again rather than trusted."""

@@ -129,7 +129,7 @@ def save(kind: str, key: str, value: Any) -> None:
         return
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _prune_once(folder: Path) -> None:
     """Delete the entries in `folder` that no run has used for `KEEP_DAYS`."""
     cutoff = time.time() - KEEP_DAYS * DAY

@@ -294,7 +294,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                     status = UNKNOWN
                 elif any(e.key in bibliography.damaged for e in known):  # rule 6: one problem, at the damage
                     status = UNVERIFIED
-                    report.problems.append(_cites_damaged(path, line, stat.text, bibliography, [e.key for e in known if e.key in bibliography.damaged][0]))
+                    report.problems.append(_cites_damaged(path, line, stat.text, bibliography, next(e.key for e in known if e.key in bibliography.damaged)))
                 elif not findings:
                     status = UNVERIFIED
                     cited = ", ".join(e.key for e in known)

@@ -82,10 +82,7 @@ def _is_subset(paths: list[Path], docs_dir: Path) -> bool:
     """Do the PATHs given leave pages of the site out? A single page does, and so
     does a folder inside the docs folder; other folders are taken as a site."""
     docs = docs_dir.resolve()
-    for path in (p.resolve() for p in paths):
-        if path.is_file() or (path != docs and docs in path.parents):
-            return True
-    return False
+    return any(path.is_file() or (path != docs and docs in path.parents) for path in (p.resolve() for p in paths))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ def _pybtex() -> tuple[Any, Any, Any]:
     from pybtex.style.template import field as template_field
     from pybtex.style.template import href, join, optional, sentence
 
-    class ReferenceStyle(Style):  # type: ignore[misc]
+    class ReferenceStyle(Style):
         def format_title(self, e: Any, which_field: str, as_sentence: bool = True) -> Any:
             title = template_field(which_field)
             return sentence[title] if as_sentence else title
@@ -50,7 +50,7 @@ def _pybtex() -> tuple[Any, Any, Any]:
                 optional[href(join["https://doi.org/", doi])[join["doi:", doi]]],
             ]
 
-    class SafeHtmlBackend(Backend):  # type: ignore[misc]
+    class SafeHtmlBackend(Backend):
         @staticmethod
         def format_href(url: str, text: str, external: bool = False) -> str:
             if not text:

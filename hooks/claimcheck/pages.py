@@ -12,9 +12,9 @@ from .cache import cache_key
 from .check import PageReport, SiteReport, check_page, check_site
 from .document import normalise, parse_document
 from .problems import Level, Problem, ProblemKind, at_levels
-from .topics import parse_abbreviations
 from .standards import check_sources, check_standards, check_working_notes, reading_grade
 from .status import STATUS_MAX_AGE_YEARS, check_status
+from .topics import parse_abbreviations
 
 
 def read_text(path: Path, shown: str) -> str | Problem:

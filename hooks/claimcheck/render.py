@@ -54,7 +54,7 @@ class PageCitations:
     anchors: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, groups: list[CitationGroup], bibliography: Bibliography) -> "PageCitations":
+    def of(cls, groups: list[CitationGroup], bibliography: Bibliography) -> PageCitations:
         page = cls(groups)
         for index, group in enumerate(groups, start=1):
             for key in group.keys:
@@ -347,7 +347,7 @@ def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str)
     (searched without those links: they repeat the pages' titles)."""
     cited = report.cited_keys()
     bibliography = report.bibliography
-    entries = sorted((bibliography.get(k) for k in cited if bibliography.get(k) is not None), key=lambda e: author_year(e).lower())
+    entries = sorted((entry for k in cited if (entry := bibliography.get(k)) is not None), key=lambda e: author_year(e).lower())
     hrefs = {path: html.escape(relative_url(here, link.url)) for path, link in links.items()}
     items = []
     for entry in entries:
@@ -391,8 +391,8 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
     checked = sum(1 for c in claims if c.status == "supported")
     out = [
         f'<p class="ledger-summary">{len(claims)} numbers on {len(report.pages)} pages; {checked} match a figure recorded from the cited source.</p>',
-        '<div class="ledger-filter"><label for="ledger-filter">Filter claims</label> '
-        '<input type="search" id="ledger-filter" placeholder="e.g. ketamine, 30%, unsupported" autocomplete="off"></div>',
+        ('<div class="ledger-filter"><label for="ledger-filter">Filter claims</label> '
+         '<input type="search" id="ledger-filter" placeholder="e.g. ketamine, 30%, unsupported" autocomplete="off"></div>'),
     ]
     for page in report.pages:
         if not page.claims:

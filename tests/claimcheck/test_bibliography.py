@@ -82,7 +82,7 @@ def test_fields_are_escaped_and_only_http_urls_linked():
 )
 def test_bibliography_problems_name_the_line(text, line, fragment):
     found = problems(text)
-    assert any(l == line and fragment in m for l, m in found), found
+    assert any(at == line and fragment in m for at, m in found), found
 
 
 def test_macros_concatenation_and_biblatex_fields():

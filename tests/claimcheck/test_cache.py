@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import claimcheck.formatting as formatting
-import claimcheck.pages as pages
-from claimcheck import cache
+from claimcheck import cache, formatting, pages
 from claimcheck.bibliography import load_bibliography, parse_bibliography
 from claimcheck.formatting import reference_html, restore_formatted, store_formatted
 

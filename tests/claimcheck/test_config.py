@@ -33,8 +33,8 @@ def test_defaults_and_valid_values():
 
 @pytest.mark.parametrize("claimcheck, message", [
     ({"citaton_style": "numeric"},
-     "`extra.claimcheck.citaton_style` is not a setting: it must be one of bibliography, citation_style, durations, "
-     "dated_events, status_max_age_years, levels, not 'citaton_style' (did you mean `citation_style`?)"),
+     ("`extra.claimcheck.citaton_style` is not a setting: it must be one of bibliography, citation_style, durations, "
+      "dated_events, status_max_age_years, levels, not 'citaton_style' (did you mean `citation_style`?)")),
     ({"citation_style": "harvard"},
      "`extra.claimcheck.citation_style` must be one of numeric, author-year, not 'harvard'"),
     ({"citation_style": "author_year"},
@@ -65,7 +65,7 @@ def test_an_unknown_kind_names_the_closest_one():
 
 
 def test_extra_claimcheck_must_be_a_mapping():
-    with pytest.raises(ConfigError, match="^`extra.claimcheck` in mkdocs.yml must be a mapping$"):
+    with pytest.raises(ConfigError, match=r"^`extra\.claimcheck` in mkdocs\.yml must be a mapping$"):
         settings_from({"extra": {"claimcheck": "numeric"}}, ROOT)
 
 
