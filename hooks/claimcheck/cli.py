@@ -97,10 +97,7 @@ def _is_subset(paths: list[Path], docs_dir: Path) -> bool:
     """Do the PATHs given leave pages of the site out? A single page does, and so
     does a folder inside the docs folder; other folders are taken as a site."""
     docs = docs_dir.resolve()
-    for path in (p.resolve() for p in paths):
-        if path.is_file() or (path != docs and docs in path.parents):
-            return True
-    return False
+    return any(path.is_file() or (path != docs and docs in path.parents) for path in (p.resolve() for p in paths))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -118,7 +115,7 @@ def _run(args: argparse.Namespace) -> int:
     bibliography = load_bibliography(bib, _from_root(bib, root))
     snippets = shown_from(settings.snippets, root)
     report = check_files(files, bibliography, settings.options, whole_site=not _is_subset(args.paths, settings.docs_dir), snippets=snippets,
-                         status_max_age_years=settings.status_max_age_years)
+                         status_max_age_years=settings.status_max_age_years, levels=settings.levels)
     if args.format == "json":
         print(as_json(report))
     elif args.format == "github":
@@ -160,7 +157,8 @@ def _explain(where: str, args: argparse.Namespace, settings: Settings, root: Pat
         raise UsageError(f"--explain {where}: {file if not page.is_file() else bib}: no such file")
     bibliography = load_bibliography(bib)
     report = check_files([(page, page.as_posix())], bibliography, settings.options, whole_site=False,
-                         snippets=shown_from(settings.snippets, root), status_max_age_years=settings.status_max_age_years)
+                         snippets=shown_from(settings.snippets, root), status_max_age_years=settings.status_max_age_years,
+                         levels=settings.levels)
     if not report.pages:
         raise UsageError(f"--explain {where}: the page could not be read")
     print(as_explanation(report.pages[0], int(line), bibliography, report.abbreviations))

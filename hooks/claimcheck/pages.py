@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import cache
@@ -10,10 +11,10 @@ from .bibliography import Bibliography
 from .cache import cache_key
 from .check import PageReport, SiteReport, check_page, check_site
 from .document import normalise, parse_document
-from .problems import Problem
-from .topics import parse_abbreviations
+from .problems import Level, Problem, ProblemKind, at_levels
 from .standards import check_sources, check_standards, check_working_notes, reading_grade
 from .status import STATUS_MAX_AGE_YEARS, check_status
+from .topics import parse_abbreviations
 
 
 def read_text(path: Path, shown: str) -> str | Problem:
@@ -35,7 +36,7 @@ def _checked(text: str, shown: str, bibliography: Bibliography, options: frozens
     """check_page with its reading grade, from the cache when the page, the
     bibliography, the options and the site's abbreviations are unchanged."""
     words = "\n".join(f"{k}\t{v}" for k, v in sorted(abbreviations.items()))
-    key = cache_key("page", shown, text, bibliography.digest, ",".join(sorted(options)), words)
+    key = cache_key("pages", shown, text, bibliography.digest, ",".join(sorted(options)), words)
     report = cache.load("page", key)
     if isinstance(report, PageReport):
         return report
@@ -86,13 +87,15 @@ def check_files(
     whole_site: bool = True,
     snippets: list[tuple[Path, str]] | None = None,
     status_max_age_years: int = STATUS_MAX_AGE_YEARS,
+    levels: Mapping[ProblemKind, Level] | None = None,
 ) -> SiteReport:
     """Check every page (given as file and the path it is shown as) and the site
     as a whole: claims, citations and the health-content standards. With
     `whole_site` false the pages are a subset, so no entry is called uncited.
     `snippets` are files appended to every page (abbreviations): their
     definitions give the topic check the guide's abbreviations, and their text
-    is checked for claims like a page's (without the page standards)."""
+    is checked for claims like a page's (without the page standards).
+    `levels` (from `extra.claimcheck.levels`) changes or drops some kinds' problems."""
     today = today or datetime.date.today()
     reports: list[PageReport] = []
     unreadable: list[Problem] = []
@@ -118,5 +121,7 @@ def check_files(
     site.status_claims, status_problems = check_status(site, today, status_max_age_years)
     site.problems.extend(status_problems)
     site.problems[:0] = unreadable + snippet_problems
+    if levels:
+        site.problems = at_levels(site.problems, levels)
     site.abbreviations = abbreviations
     return site

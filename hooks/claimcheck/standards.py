@@ -108,7 +108,8 @@ def reading_grade(document: Document) -> float:
 
 def check_standards(document: Document, today: datetime.date, grade: float | None = None, max_grade: float = MAX_GRADE) -> list[Problem]:
     """Review dates, treatment sections and the "In short" summary of one page."""
-    path, meta, problems = document.path, document.meta, []
+    path, meta = document.path, document.meta
+    problems: list[Problem] = []
     if meta.get("type") == "generated":
         return problems
     reviewed = as_date(meta.get("reviewed"))
@@ -127,9 +128,8 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
     found = headings(document)
     if meta.get("type") == "treatment":
         present = {text.strip().lower() for level, _, text in found if level == 2}
-        for section in TREATMENT_SECTIONS:
-            if section.lower() not in present:
-                problems.append(Problem(path, 1, "missing-section", section, f"treatment pages need a `## {section}` section: add it"))
+        problems.extend(Problem(path, 1, "missing-section", section, f"treatment pages need a `## {section}` section: add it")
+                        for section in TREATMENT_SECTIONS if section.lower() not in present)
     if meta.get("audience", "patients") == "patients" and document.units:
         grade = reading_grade(document) if grade is None else grade
         has_summary = re.search(r'^\s*(?:!!!|\?\?\?\+?)\s*\w+\s+"In short"', document.source, re.MULTILINE | re.IGNORECASE)
@@ -219,7 +219,7 @@ def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOU
 
     def year_of(key: str) -> int | None:
         if key not in years:
-            years[key] = _year(bibliography.get(key).fields)
+            years[key] = _year(bibliography.entries[key].fields)
         return years[key]
 
     findings_by_id = bibliography.findings_by_id()
@@ -235,21 +235,21 @@ def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOU
         for claim in page.claims:
             if claim.status != SUPPORTED or claim.finding is None:
                 continue
-            entries = [bibliography.get(key) for key in claim.citations if bibliography.get(key) is not None]
+            entries = [entry for key in claim.citations if (entry := bibliography.get(key)) is not None]
             cited = [y for y in (year_of(e.key) for e in entries) if y]
             year, key = newest_of(claim.finding.id)
             if cited and max(cited) < today.year - max_age and year > max(cited):
                 problems.append(Problem(claim.file, claim.line, "old-source", claim.text,
                                         f"cited only to sources from {max(cited)} or earlier; {key} ({year}) records `{claim.finding.id}` too: cite the newer source or say why the older one is used"))
             if entries and all(e.provenance == SECONDARY for e in entries):
-                primary = next((f.key for f in findings_by_id.get(claim.finding.id, []) if bibliography.get(f.key).provenance == PRIMARY), None)
+                primary = next((f.key for f in findings_by_id.get(claim.finding.id, []) if bibliography.entries[f.key].provenance == PRIMARY), None)
                 if primary is not None:
                     cited_keys = ", ".join(e.key for e in entries)
                     problems.append(Problem(claim.file, claim.line, "secondary-source", claim.text,
                                             f"supported only by secondary source(s) {cited_keys} (a copy or report, not the original); "
                                             f"the primary source {primary} records `{claim.finding.id}` too: cite {primary}"))
             if page.document.meta.get("type") == "treatment" and _section(page.document, claim.line).lower() == "benefits":
-                kinds = {e.evidence for e in entries}
+                kinds = {e.evidence or "" for e in entries}  # "" (none given) is never weak
                 if kinds and kinds <= set(WEAK_EVIDENCE):
                     problems.append(Problem(claim.file, claim.line, "weak-evidence", claim.text,
                                             f"a treatment benefit supported only by {' and '.join(sorted(kinds))} evidence: cite a trial or meta-analysis, or say plainly that the evidence is weak"))
