@@ -15,7 +15,9 @@ from pathlib import Path
 from .bibliography import load_bibliography
 from .config import ConfigError, Settings, load_settings
 from .diff import DiffError, claim_diff
-from .diff import as_json as diff_as_json, as_markdown as diff_as_markdown, as_text as diff_as_text
+from .diff import as_json as diff_as_json
+from .diff import as_markdown as diff_as_markdown
+from .diff import as_text as diff_as_text
 from .pages import MARKDOWN_SUFFIXES, check_files, markdown_files, shown_from
 from .report import as_explanation, as_github, as_json, as_text, summary
 

@@ -103,10 +103,12 @@ def _export(top: Path, revision: str, into: Path) -> None:
     except DiffError:
         raise DiffError(f"{revision}: not a revision of {top}; give a branch, tag or commit (fetch it first in a shallow clone)") from None
     archive = _git(top, "archive", "--format=tar", revision)
-    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python 3.11.4 and later
     try:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(into, **safe)
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later: refuse links out of `into`
+                tar.extractall(into, filter="data")
+            else:
+                tar.extractall(into)
     except (tarfile.TarError, OSError) as exc:
         raise DiffError(f"{revision}: cannot unpack its files ({exc})") from None
 

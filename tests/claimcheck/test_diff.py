@@ -13,7 +13,6 @@ import yaml
 
 from claimcheck.cli import main
 from claimcheck.diff import EDITED, REWORDED, pair, similarity
-
 from conftest import FIXTURES, ROOT
 
 
