@@ -304,10 +304,9 @@ def run_all(cases: list[str], quick: bool, timeout: float) -> dict[str, object]:
             functions.append({"name": stage, "times": times, "exponent": exp, "verdict": verdict})
             shown = " / ".join("   —   " if t is None else f"{t:7.3f}" for t in times)
             print(f"  {stage:<18} {shown} s   exponent {'  —' if exp is None else f'{exp:4.2f}'}  {verdict}", flush=True)
-        if unit == "bytes":
-            size_labels = [f"{s / 1e6:g} MB" for s in sizes]
-        else:
-            size_labels = [f"{s:,}" + (f" ({l / 1e6:.2f} MB)" if l and l > 200_000 else "") for s, l in zip(sizes, lengths)]
+        megabytes = [f"{s / 1e6:g} MB" for s in sizes]
+        counts = [f"{s:,}" + (f" ({n / 1e6:.2f} MB)" if n and n > 200_000 else "") for s, n in zip(sizes, lengths)]
+        size_labels = megabytes if unit == "bytes" else counts
         results.append({"case": case, "label": label, "unit": unit, "sizes": sizes, "lengths": lengths,
                         "size_labels": size_labels, "functions": functions})
     return {"cases": results, "flagged": flagged, "timeout": timeout, "quick": quick}
@@ -320,6 +319,7 @@ def profile(case: str, size: int, top: int) -> None:
     from claimcheck.bibliography import parse_bibliography
     from claimcheck.check import check_page
     from claimcheck.document import parse_document
+    from claimcheck.pipeline import check_site
     from claimcheck.render import PageLink, bibliography_html, ledger_html, render_markdown
     from claimcheck.standards import reading_grade
 

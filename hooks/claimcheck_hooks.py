@@ -23,12 +23,15 @@ import gc
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from claimcheck.bibliography import load_bibliography, store_formatted
+from claimcheck.bibliography import load_bibliography
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
+from claimcheck.formatting import restore_formatted, store_formatted
 from claimcheck.pages import shown_from
 from claimcheck.pipeline import check_files
 from claimcheck.problems import Problem
@@ -84,8 +87,8 @@ def on_config(config):
     root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
     try:
         build.settings = settings_from({"extra": config.extra, "docs_dir": config.docs_dir}, root)
-    except ConfigError as exc:
-        log.error(f"mkdocs.yml: {exc}")
+    except ConfigError as exc:  # as MkDocs does for its own settings: the build stops, strict or not
+        raise PluginError(f"mkdocs.yml: {exc}") from None
     return config
 
 
@@ -133,9 +136,10 @@ def on_files(files, config):
     pages = {file.src_uri: file for file in files.documentation_pages()}
     with _kept_for_the_build():
         bibliography = load_bibliography(settings.bibliography, shown)
+        restore_formatted(bibliography)
         build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options,
                                    snippets=shown_from(settings.snippets, root),
-                                   status_max_age_years=settings.status_max_age_years)
+                                   status_max_age_years=settings.status_max_age_years, levels=settings.levels)
     for problem in build.report.problems:
         if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
             files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it
@@ -197,7 +201,7 @@ def on_page_content(html, page, config, files):
     return search
 
 
-def _plain_toc(items, rendered: RenderedPage) -> None:
+def _plain_toc(items: list[Any], rendered: RenderedPage) -> None:
     """A heading's citations show in the table of contents as plain text."""
     for item in items:
         item.title = plain_text(item.title, rendered)
@@ -210,8 +214,8 @@ def on_page_context(context, page, config, nav):
     if full is not None and page.content == given:
         page.content = full
     elif full is not None:
-        log.warning(f"{page.file.src_uri}: a plugin changed the page after claimcheck rendered it; "
-                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)")
+        log.warning("%s: a plugin changed the page after claimcheck rendered it; "
+                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)", page.file.src_uri)
     return context
 
 

@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from claimcheck.bibliography import load_bibliography, reference_html, reference_text
+from claimcheck.bibliography import load_bibliography
 from claimcheck.config import load_settings
+from claimcheck.formatting import reference_html, reference_text
 from claimcheck.pages import markdown_files
 from claimcheck.pipeline import check_files
 from claimcheck.standards import check_working_notes

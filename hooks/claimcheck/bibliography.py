@@ -1,10 +1,11 @@
 """references.bib → `Bibliography`: entries, the findings they record, and problems.
 
-pybtex does the BibTeX parsing (macros, `#` concatenation, crossref) and, in
-`formatting`, the formatting. This module adds what pybtex does not know:
-source line numbers, the project's required fields, the `findings`, `topics`
-and `evidence` fields, misspelled field names, entries damaged by a missing
-brace, and a cache so `mkdocs serve` re-parses only a changed file.
+pybtex does the BibTeX parsing (macros, `#` concatenation, crossref). This
+module adds what pybtex does not know: source line numbers, the project's
+required fields, the `findings`, `topics` and `evidence` fields, misspelled
+field names and entries damaged by a missing brace. Formatting references is
+`formatting`'s work; `load_bibliography` keeps parses in `cache`, so
+`mkdocs serve` re-parses only a changed file.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from . import cache
 from .cache import cache_key
@@ -76,9 +77,9 @@ class Entry:
     evidence: str | None
     _source: Any = field(repr=False)  # pybtex's entry, or its pickle until first needed
     provenance: str = PRIMARY
-    _html: str | None = field(default=None, repr=False)
-    _label: str | None = field(default=None, repr=False)
-    _text: str | None = field(default=None, repr=False)
+    #: A hash of everything formatting reads (key, type, fields after crossref,
+    #: names): the same digest is the same formatted reference.
+    digest: str = ""
 
     @property
     def source(self) -> PybtexEntry:
@@ -112,14 +113,8 @@ class Bibliography:
     entries: dict[str, Entry]
     problems: list[Problem]
     digest: str = ""
-    cache_key: str = ""
-    stored_formatted: int = 0  # formatted references and labels in the cached copy
     damaged: dict[str, Problem] = field(default_factory=dict)  # entry key -> the problem where its damage starts
     _findings_by_id: dict[str, list[Finding]] | None = field(default=None, repr=False)
-
-    def formatted(self) -> int:
-        """How many references and labels have been formatted (and are worth caching)."""
-        return sum((entry._html is not None) + (entry._label is not None) for entry in self.entries.values())
 
     def get(self, key: str) -> Entry | None:
         return self.entries.get(key)
@@ -220,7 +215,7 @@ def _misspelled_fields(names: list[str]) -> list[tuple[str, str]]:
     return [(name, meant) for name in names for meant in [_meant_field(name)] if meant]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _meant_field(name: str) -> str | None:
     """The project field `name` misspells, if any (a bibliography uses few distinct names)."""
     import difflib
@@ -253,7 +248,7 @@ def _field_line(text: str, start: int, end: int, name: str, line_of: LineIndex, 
     return default
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_pattern(name: str) -> re.Pattern[str]:
     """`name =` (starting with the literal name: the regex engine then scans fast)."""
     return re.compile(rf"{re.escape(name)}\s*=")
@@ -307,7 +302,7 @@ def _syntax_problems(errors: list[Any], text: str, path: str, starts: dict[str, 
         message = re.sub(r"^syntax error in line \d+: ", "", message)
         if "premature end of file" in message:
             opened = [line_of(m.start()) for m in ENTRY_START.finditer(text)]
-            line = max([l for l in opened if l <= line], default=line)
+            line = max([first for first in opened if first <= line], default=line)
             message = "this entry is never closed (unbalanced braces)"
         problems.append(Problem(path, line, "bib-error", "", f"BibTeX syntax error: {message}; check the braces and commas of the entry around this line"))
     return problems
@@ -322,7 +317,7 @@ def _read_entry(text: str, path: str, key: str, source: PybtexEntry, data: Any, 
     entry_end = boundaries[bisect.bisect_right(boundaries, entry_offset)]
     line = line_of(entry_offset)
     if key in damaged:  # its fields are whatever pybtex made of the damage: report nothing more
-        return Entry(key, source.type, line, {}, (), None, source), problems
+        return Entry(key, source.type, line, {}, (), None, source, digest=_entry_digest(key, source, {})), problems
     fields = _fields(source)
     for written, meant in _misspelled_fields(list(source.fields.keys())):
         field_line = _field_line(text, entry_offset, entry_end, written, line_of, line)
@@ -351,7 +346,8 @@ def _read_entry(text: str, path: str, key: str, source: PybtexEntry, data: Any, 
         found = PROVENANCE_FIELD.search(text, entry_offset)
         problems.append(Problem(path, line_of(found.start()) if found else line, "bib-error", provenance, f"`provenance = {{{provenance}}}` of {key} is not one of {', '.join(PROVENANCES)}: write `primary` for the original, `secondary` for a copy or report of it"))
         provenance = PRIMARY
-    return Entry(key, source.type, line, fields, tuple(findings), evidence, source, provenance=provenance), problems
+    return Entry(key, source.type, line, fields, tuple(findings), evidence, source, provenance=provenance,
+                 digest=_entry_digest(key, source, fields)), problems
 
 
 def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
@@ -445,18 +441,17 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
     if isinstance(text, Problem):
         return Bibliography(shown, {}, [text])
     key = cache_key("bibliography", shown, text)
-    bibliography = cache.load("bibliography", key)
-    if not _current(bibliography):
+    cached = cache.load("bibliography", key)
+    if _current(cached):
+        bibliography = cached
+    else:
         bibliography = parse_bibliography(text, shown)
-        _reuse_formatted(bibliography, cache.load("references", cache_key("references", shown)) or {})
         cache.save("bibliography", key, bibliography)
-    bibliography.cache_key = key
-    bibliography.stored_formatted = bibliography.formatted()
     _CACHE[str(path)] = (signature, bibliography)
     return bibliography
 
 
-def _current(cached: Any) -> bool:
+def _current(cached: object) -> TypeGuard[Bibliography]:
     """Is a cached object a `Bibliography` with every field this code reads? The
     key hashes this code, so an older shape should never be found under it; if one
     is (a copied cache folder), it is parsed again rather than trusted."""
@@ -465,59 +460,7 @@ def _current(cached: Any) -> bool:
     return isinstance(cached, Bibliography) and all(f.name in vars(cached) for f in dataclasses.fields(Bibliography))
 
 
-def store_formatted(bibliography: Bibliography) -> None:
-    """Keep the references formatted during a build for the next cold build,
-    and, entry by entry, for the next edit of the file."""
-    formatted = bibliography.formatted()
-    if bibliography.cache_key and formatted > bibliography.stored_formatted:
-        cache.save("bibliography", bibliography.cache_key, bibliography)
-        done = {_entry_digest(e): (e._html, e._text, e._label) for e in bibliography.entries.values() if e._html is not None}
-        cache.save("references", cache_key("references", bibliography.path), done)
-        bibliography.stored_formatted = formatted
-
-
-def _entry_digest(entry: Entry) -> str:
+def _entry_digest(key: str, source: PybtexEntry, fields: dict[str, str]) -> str:
     """Everything formatting reads from an entry (after crossref), hashed."""
-    persons = sorted((role, tuple(str(p) for p in people)) for role, people in entry.source.persons.items())
-    return hashlib.sha256(repr((entry.key, entry.type, sorted(entry.fields.items()), persons)).encode()).hexdigest()
-
-
-def _reuse_formatted(bibliography: Bibliography, done: dict[str, tuple[str, str, str | None]]) -> None:
-    """After an edit of the file, take the unchanged entries' formatting (pybtex
-    takes milliseconds an entry) from the last build's."""
-    if not done:
-        return
-    for entry in bibliography.entries.values():
-        found = done.get(_entry_digest(entry))
-        if found is not None:
-            entry._html, entry._text, entry._label = found
-
-
-def _format(entry: Entry) -> None:
-    from .formatting import format_reference  # pybtex's styles load on first use
-
-    entry._html, entry._text = format_reference(entry)
-
-
-def reference_html(entry: Entry) -> str:
-    """The full formatted reference, as safe HTML with its DOI, PMID and URL links."""
-    if entry._html is None:
-        _format(entry)
-    return entry._html
-
-
-def reference_text(entry: Entry) -> str:
-    """The full formatted reference as plain text (for tooltips; escape before use)."""
-    if entry._text is None:
-        _format(entry)
-    return entry._text
-
-
-def author_year(entry: Entry) -> str:
-    """An author-year label: "Fekadu et al., 2018"."""
-    if entry._label is None:
-        from .formatting import author_year_label
-
-        entry._label = author_year_label(entry)
-    return entry._label
-
+    persons = sorted((role, tuple(str(p) for p in people)) for role, people in source.persons.items())
+    return hashlib.sha256(repr((key, source.type, sorted(fields.items()), persons)).encode()).hexdigest()

@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from .bibliography import Bibliography, Finding
@@ -27,15 +28,20 @@ UNCITABLE = ("a number in an abbreviation's expansion is shown as a tooltip, whe
              "remove the number from the expansion and state it, cited, in the text")
 CELL_BORDER = re.compile(r"(?<!\\)\|")
 
-SUPPORTED, UNSUPPORTED, OFF_TOPIC, UNVERIFIED, UNSOURCED, UNKNOWN, WAIVED = (
-    "supported",
-    "unsupported",
-    "off-topic",
-    "unverified",
-    "unsourced",
-    "unknown-key",
-    "waived",
-)
+class ClaimStatus(StrEnum):
+    """What the checker concluded about a claim (`status` in claims.json)."""
+
+    SUPPORTED = "supported"
+    UNSUPPORTED = "unsupported"
+    OFF_TOPIC = "off-topic"
+    UNVERIFIED = "unverified"
+    UNSOURCED = "unsourced"
+    UNKNOWN = "unknown-key"
+    WAIVED = "waived"
+
+
+SUPPORTED, UNSUPPORTED, OFF_TOPIC, UNVERIFIED = ClaimStatus.SUPPORTED, ClaimStatus.UNSUPPORTED, ClaimStatus.OFF_TOPIC, ClaimStatus.UNVERIFIED
+UNSOURCED, UNKNOWN, WAIVED = ClaimStatus.UNSOURCED, ClaimStatus.UNKNOWN, ClaimStatus.WAIVED
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class Claim:
     quantity: Quantity
     form: str
     citations: tuple[str, ...]
-    status: str
+    status: ClaimStatus
     finding: Finding | None
     unit: int
     clause: str = ""  # the words the claim answers for: its clause, and a table cell's column header
@@ -129,7 +135,7 @@ class Judgement:
     """The verdict on one claim: the finding that supports it, if any, the
     status, and every finding considered (for `claimcheck --explain`)."""
 
-    status: str
+    status: ClaimStatus
     finding: Finding | None
     considered: tuple[Consideration, ...]
 
@@ -247,8 +253,8 @@ def _citation_problems(document: Document, groups: list[CitationGroup], bibliogr
                             f"no entry `{key}` in {bibliography.path}: {did_you_mean}fix the key or add the entry "
                             "(an @ not meant as a citation is written `\\@`)")
                 )
-        for note in group.notes:
-            problems.append(Problem(document.path, document.line_of(note.start), "citation-syntax", document.text(note.start, note.end), note.message))
+        problems.extend(Problem(document.path, document.line_of(note.start), "citation-syntax", document.text(note.start, note.end), note.message)
+                        for note in group.notes)
     return problems
 
 
@@ -295,7 +301,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                     status = UNKNOWN
                 elif any(e.key in bibliography.damaged for e in known):  # rule 6: one problem, at the damage
                     status = UNVERIFIED
-                    report.problems.append(_cites_damaged(path, line, stat.text, bibliography, [e.key for e in known if e.key in bibliography.damaged][0]))
+                    report.problems.append(_cites_damaged(path, line, stat.text, bibliography, next(e.key for e in known if e.key in bibliography.damaged)))
                 elif not findings:
                     status = UNVERIFIED
                     cited = ", ".join(e.key for e in known)

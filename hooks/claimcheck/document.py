@@ -14,6 +14,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -240,10 +241,16 @@ def _blocks(view: str, code: list[tuple[int, int]]) -> list[_Block]:
     return blocks
 
 
+def _prefix_end(line: str) -> int:
+    """Where a line's quote and list markers end (`LINE_PREFIX` matches every line)."""
+    found = LINE_PREFIX.match(line)
+    return found.end() if found else 0
+
+
 def _mask_inline(region: str) -> str:
     """Blank the parts of a block of prose that are not running text."""
     lines = region.split("\n")
-    region = "\n".join(" " * len(m.group(0)) + line[m.end():] for line in lines for m in [LINE_PREFIX.match(line)])
+    region = "\n".join(" " * (end := _prefix_end(line)) + line[end:] for line in lines)
     region = _mask_code_spans(region)
     for pattern in INLINE_NOT_PROSE[:KEYS_KEPT_FROM]:
         region = pattern.sub(lambda m: _blank(m.group(0)), region)
@@ -305,8 +312,8 @@ def sentence_spans(prose: str, start: int, end: int) -> list[tuple[int, int]]:
             cut = close + 1 if close != -1 else cut
         cuts.append(cut)
     cuts.append(end)
-    spans = []
-    for a, b in zip(cuts, cuts[1:]):
+    spans: list[tuple[int, int]] = []
+    for a, b in pairwise(cuts):
         if spans and not re.search(r"\w", prose[a:b]):
             spans[-1] = (spans[-1][0], b)
         else:
@@ -361,8 +368,8 @@ def _block_units(text: str, order: list[tuple[str, int]], groups: dict[tuple[str
     for key in order:
         kind = key[0]
         if kind == "sentence":
-            for region in groups[key]:
-                units.extend(Unit("sentence", (span,)) for span in sentence_spans(text, *region))
+            for start, end in groups[key]:
+                units.extend(Unit("sentence", (span,)) for span in sentence_spans(text, start, end))
         elif kind == "heading":
             (a, b), = groups[key]
             level = next(level for offset, level in headings if offset == a)

@@ -9,8 +9,8 @@ check is one `PageCheck` or `SiteCheck` in `PAGE_CHECKS` or `SITE_CHECKS`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache
@@ -19,7 +19,7 @@ from .cache import cache_key
 from .check import PageReport, SiteReport, check_conflicts, check_page, check_uncited, find_disagreements
 from .document import parse_document
 from .pages import read_text
-from .problems import Problem
+from .problems import Level, Problem, ProblemKind, Severity, at_levels
 from .standards import check_sources, check_standards, check_working_notes, reading_grade
 from .status import STATUS_MAX_AGE_YEARS, check_status
 from .topics import parse_abbreviations
@@ -33,6 +33,8 @@ class Run:
     today: datetime.date | None = None  # None: today's date, read when the run starts
     whole_site: bool = True  # False when the pages are a subset: no entry is then called uncited
     status_max_age_years: int = STATUS_MAX_AGE_YEARS
+    #: Problem kinds reported at another level than their own (`extra.claimcheck.levels`).
+    levels: Mapping[ProblemKind, Level] = field(default_factory=dict)
 
     @property
     def date(self) -> datetime.date:
@@ -84,14 +86,14 @@ SITE_CHECKS = (
     SiteCheck("sources", lambda site, run: check_sources(site, run.date)),
     SiteCheck("status", _status),
 )
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def _cached_page(text: str, shown: str, bibliography: Bibliography, run: Run, abbreviations: dict[str, str]) -> PageReport:
     """`check_page` and the cached page checks, from the cache when the page, the
     bibliography, the options and the site's abbreviations are unchanged."""
     words = "\n".join(f"{k}\t{v}" for k, v in sorted(abbreviations.items()))
-    key = cache_key("page", shown, text, bibliography.digest, ",".join(sorted(run.options)), words)
+    key = cache_key("pipeline", shown, text, bibliography.digest, ",".join(sorted(run.options)), words)
     report = cache.load("page", key)
     if isinstance(report, PageReport):
         return report
@@ -105,16 +107,18 @@ def _cached_page(text: str, shown: str, bibliography: Bibliography, run: Run, ab
 
 def check_site(pages: list[PageReport], bibliography: Bibliography, run: Run = Run(), problems: list[Problem] | None = None) -> SiteReport:
     """The site stage: every site check over the checked pages, then every
-    problem (`problems` given, the pages', the site checks') sorted once: the
-    bibliography first (its damage explains page problems), then by file,
-    line and severity."""
+    problem (`problems` given, the pages', the site checks') at the run's
+    `levels` and sorted once: the bibliography first (its damage explains page
+    problems), then by file, line and severity."""
     site = SiteReport(pages, bibliography, [], find_disagreements(bibliography))
     found = list(problems or [])
     for page in pages:
         found.extend(page.problems)
     for site_check in SITE_CHECKS:
         found.extend(site_check.run(site, run))
-    found.sort(key=lambda p: (p.file != bibliography.path, p.file, p.line, SEVERITY_ORDER[p.severity]))
+    if run.levels:
+        found = at_levels(found, run.levels)
+    found.sort(key=lambda p: (p.file != bibliography.path, p.file, p.line, SEVERITY_ORDER[Severity(p.severity)]))
     site.problems = found
     return site
 
@@ -127,13 +131,15 @@ def check_files(
     whole_site: bool = True,
     snippets: list[tuple[Path, str]] | None = None,
     status_max_age_years: int = STATUS_MAX_AGE_YEARS,
+    levels: Mapping[ProblemKind, Level] | None = None,
 ) -> SiteReport:
     """Check every page (given as file and the path it is shown as) and the site
     as a whole. With `whole_site` false the pages are a subset, so no entry is
     called uncited. `snippets` are files appended to every page (abbreviations):
     their definitions give the topic check the guide's abbreviations, and their
-    text is checked for claims like a page's (without the page standards)."""
-    run = Run(options, today or datetime.date.today(), whole_site, status_max_age_years)
+    text is checked for claims like a page's (without the page standards).
+    `levels` (from `extra.claimcheck.levels`) changes or drops some kinds' problems."""
+    run = Run(options, today or datetime.date.today(), whole_site, status_max_age_years, levels or {})
     problems: list[Problem] = []
     abbreviations: dict[str, str] = {}
     for file, shown in snippets or []:

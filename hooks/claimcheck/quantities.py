@@ -430,14 +430,13 @@ def _year(g: Groups, before: str, after: str) -> Reading | None:
 
 
 #: "between 20 and 40%", "70-80%", "70%", "5 percentage points": percentages, but not "95% CI".
-_PERCENTAGE = {"kind": "percentage", "not_followed_by": CONFIDENCE_LEVEL}
 FORMS: tuple[Form, ...] = (
     Form("between", pattern=rf"{START}between\s(?P<lo>{NUM})\s?(?:%|per\s?cent|percent)?\sand\s(?P<hi>{NUM}){PERCENT}",
-         read=_between, unit="%", **_PERCENTAGE),
+         read=_between, unit="%", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
     Form("percent_range", pattern=rf"{START}(?P<lo>{NUM})(?:{PERCENT})?{DASH}(?P<hi>{NUM}){PERCENT}",
-         read=_rising_range, unit="%", **_PERCENTAGE),
-    Form("percent", pattern=rf"{START}(?P<value>{NUM}){PERCENT}", read=_one_number, unit="%", **_PERCENTAGE),
-    Form("points", pattern=rf"{START}(?P<value>{NUM}){POINTS}", read=_one_number, unit="pp", **_PERCENTAGE),
+         read=_rising_range, unit="%", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
+    Form("percent", pattern=rf"{START}(?P<value>{NUM}){PERCENT}", read=_one_number, unit="%", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
+    Form("points", pattern=rf"{START}(?P<value>{NUM}){POINTS}", read=_one_number, unit="pp", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
     Form("money", kind="money", read=_money,
          pattern=rf"{START}(?P<currency>{CURRENCY})\s?(?P<value>{NUM})(?:\s?(?P<magnitude>{MAGNITUDE}|m\b|k\b))?"),
     Form("count_magnitude", kind="count", unit="count", read=_count,
@@ -477,7 +476,8 @@ def _joined(forms: tuple[Form, ...]) -> tuple[str, dict[str, tuple[Form, tuple[t
     alternatives, by_name = [], {}
     for form in forms:
         groups = tuple((name, f"{form.name}__{name}") for name in _GROUP.findall(form.pattern))
-        alternatives.append(f"(?P<{form.name}>{_GROUP.sub(lambda m: f'(?P<{form.name}__{m.group(1)}>', form.pattern)})")
+        renamed = _GROUP.sub(rf"(?P<{form.name}__\g<1>>", form.pattern)
+        alternatives.append(f"(?P<{form.name}>{renamed})")
         by_name[form.name] = (form, groups)
     grammar = (r"(?=[\d≥≤><~≈$€£]|(?<!\w)\w)"  # every form starts at a digit, a sign or a word's start: skip the rest fast
                rf"(?P<symbol>[≥≤><~≈]\s?)?(?:{'|'.join(alternatives)}){END}")

@@ -19,10 +19,12 @@ from .problems import Problem
 TREATMENT_SECTIONS = (
     "How it works",
     "What it involves",
+    "What it is like",
     "Benefits",
     "Risks and side effects",
     "Who it suits",
     "What guidelines say",
+    "Access and cost",
     "Alternatives",
 )
 REVIEW_YEARS = 3
@@ -112,7 +114,8 @@ def reading_grade(document: Document) -> float:
 
 def check_standards(document: Document, today: datetime.date, grade: float | None = None, max_grade: float = MAX_GRADE) -> list[Problem]:
     """Review dates, treatment sections and the "In short" summary of one page."""
-    path, meta, problems = document.path, document.meta, []
+    path, meta = document.path, document.meta
+    problems: list[Problem] = []
     if meta.get("type") == "generated":
         return problems
     reviewed = as_date(meta.get("reviewed"))
@@ -131,9 +134,8 @@ def check_standards(document: Document, today: datetime.date, grade: float | Non
     found = document.headings()
     if meta.get("type") == "treatment":
         present = {text.strip().lower() for level, _, text in found if level == 2}
-        for section in TREATMENT_SECTIONS:
-            if section.lower() not in present:
-                problems.append(Problem(path, 1, "missing-section", section, f"treatment pages need a `## {section}` section: add it"))
+        problems.extend(Problem(path, 1, "missing-section", section, f"treatment pages need a `## {section}` section: add it")
+                        for section in TREATMENT_SECTIONS if section.lower() not in present)
     if meta.get("audience", "patients") == "patients" and document.units:
         grade = reading_grade(document) if grade is None else grade
         has_summary = re.search(r'^\s*(?:!!!|\?\?\?\+?)\s*\w+\s+"In short"', document.source, re.MULTILINE | re.IGNORECASE)
@@ -241,7 +243,7 @@ def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOU
         for claim in page.claims:
             if claim.status != SUPPORTED or claim.finding is None:
                 continue
-            entries = [entry for entry in (bibliography.get(key) for key in claim.citations) if entry is not None]
+            entries = [entry for key in claim.citations if (entry := bibliography.get(key)) is not None]
             cited = [y for y in (year(e.key) for e in entries) if y]
             newest_year, key = newest(claim.finding.id)
             if cited and max(cited) < today.year - max_age and newest_year > max(cited):
@@ -253,7 +255,7 @@ def check_sources(site: SiteReport, today: datetime.date, max_age: int = MAX_SOU
                                         f"supported only by secondary source(s) {cited_keys} (a copy or report, not the original); "
                                         f"the primary source {primary(claim.finding.id)} records `{claim.finding.id}` too: cite {primary(claim.finding.id)}"))
             if sections is not None and sections.of(claim.line).lower() == "benefits":
-                kinds = {e.evidence for e in entries}
+                kinds = {e.evidence or "" for e in entries}  # "" (none given) is never weak
                 if kinds and kinds <= set(WEAK_EVIDENCE):
                     problems.append(Problem(claim.file, claim.line, "weak-evidence", claim.text,
                                             f"a treatment benefit supported only by {' and '.join(sorted(kinds))} evidence: cite a trial or meta-analysis, or say plainly that the evidence is weak"))

@@ -13,6 +13,7 @@ from claimcheck.cli import main
 from claimcheck.document import parse_document
 from claimcheck.pages import markdown_files
 from claimcheck.pipeline import PAGE_CHECKS, SEVERITY_ORDER, SITE_CHECKS, Run, check_files, check_site
+from claimcheck.problems import Level, ProblemKind
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 TODAY = datetime.date(2026, 12, 1)
@@ -56,6 +57,18 @@ def test_the_site_stage_alone_runs_every_site_check():
     page = check_page(parse_document("Remission was 30% [@old]. Remission was 40% [@new].\n", "p.md"), bib)
     site = check_site([page], bib, Run(today=TODAY))
     assert [(p.kind, p.line) for p in site.problems] == [("unsupported", 1), ("old-source", 1)]
+
+
+def test_levels_are_applied_in_the_site_stage_before_the_one_sort():
+    """`extra.claimcheck.levels` changes what a test of the pipeline sees, and the
+    problems are sorted by the severity they are reported at."""
+    bib = parse_bibliography("@article{old, author={A, B}, title={T}, journal={J}, year={1990}, findings={remission: 30%}}\n"
+                             "@article{new, author={C, D}, title={U}, journal={J}, year={2020}, findings={remission: 31%}}\n", "refs.bib")
+    page = check_page(parse_document("Remission was 30% [@old]. Remission was 40% [@new].\n", "p.md"), bib)
+    lowered = check_site([page], bib, Run(today=TODAY, levels={ProblemKind.UNSUPPORTED: Level.INFO}))
+    assert [(p.kind, p.severity) for p in lowered.problems] == [("old-source", "warning"), ("unsupported", "info")]
+    ignored = check_site([page], bib, Run(today=TODAY, levels={ProblemKind.OLD_SOURCE: Level.IGNORE}))
+    assert [p.kind for p in ignored.problems] == ["unsupported"]
 
 
 def test_checks_have_one_name_each():

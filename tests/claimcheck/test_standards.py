@@ -9,8 +9,8 @@ import pytest
 
 from claimcheck.bibliography import parse_bibliography
 from claimcheck.check import check_page
-from claimcheck.pipeline import Run, check_site
 from claimcheck.document import parse_document
+from claimcheck.pipeline import Run, check_site
 from claimcheck.standards import TREATMENT_SECTIONS, check_built_page, check_standards, next_review, reading_grade
 
 TODAY = datetime.date(2026, 11, 23)
@@ -50,6 +50,14 @@ def test_treatment_pages_need_every_section():
     missing = sections.replace("## Who it suits", "## Who it is for")
     assert kinds(head + missing) == [("missing-section", "Who it suits")]
     assert kinds(head + "```\n## Benefits\n```\n" + sections.replace("## Benefits", "### Benefits")) == [("missing-section", "Benefits")]
+
+
+@pytest.mark.parametrize("section", ["What it is like", "Access and cost"])
+def test_treatment_pages_say_what_it_is_like_and_what_it_costs(section):
+    """Readers asked what going through a treatment is like and how to get it (issue 15)."""
+    sections = "".join(f"## {name}\n\nText.\n\n" for name in TREATMENT_SECTIONS if name != section)
+    head = "---\nreviewed: 2026-01-01\naudience: clinicians\ntype: treatment\n---\n\n# T\n\n"
+    assert kinds(head + sections) == [("missing-section", section)]
 
 
 def test_hard_patient_pages_need_an_in_short_summary():
