@@ -22,19 +22,23 @@ import datetime
 import gc
 import json
 import logging
-import re
 from pathlib import Path
+from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from claimcheck.bibliography import load_bibliography, store_formatted
+from claimcheck.bibliography import load_bibliography
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
-from claimcheck.pages import check_files, shown_from
+from claimcheck.formatting import restore_formatted, store_formatted
+from claimcheck.pages import shown_from
+from claimcheck.pipeline import check_files
 from claimcheck.problems import Problem
 from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, plain_text, render_markdown
 from claimcheck.report import as_json
 from claimcheck.standards import ReadingGrades, as_date, check_built_page, next_review
+from claimcheck.text import LineIndex, is_http_url
 
 log = logging.getLogger("mkdocs.plugins.claimcheck")
 
@@ -83,8 +87,8 @@ def on_config(config):
     root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
     try:
         build.settings = settings_from({"extra": config.extra, "docs_dir": config.docs_dir}, root)
-    except ConfigError as exc:
-        log.error(f"mkdocs.yml: {exc}")
+    except ConfigError as exc:  # as MkDocs does for its own settings: the build stops, strict or not
+        raise PluginError(f"mkdocs.yml: {exc}") from None
     return config
 
 
@@ -98,8 +102,7 @@ def _title(report: PageReport, fallback: str) -> str:
     title = report.document.meta.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
-    heading = re.search(r"^#\s+(.+?)\s*#*\s*$", report.document.source, re.MULTILINE)
-    return heading.group(1) if heading else fallback
+    return next((text for level, _, text in report.document.headings() if level == 1), fallback)
 
 
 @contextlib.contextmanager
@@ -133,9 +136,11 @@ def on_files(files, config):
     pages = {file.src_uri: file for file in files.documentation_pages()}
     with _kept_for_the_build():
         bibliography = load_bibliography(settings.bibliography, shown)
+        restore_formatted(bibliography)
         build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options,
                                    snippets=shown_from(settings.snippets, root),
-                                   status_max_age_years=settings.status_max_age_years, grade_limits=settings.grade_limits)
+                                   status_max_age_years=settings.status_max_age_years, levels=settings.levels,
+                                   grade_limits=settings.grade_limits)
     for problem in build.report.problems:
         if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
             files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it
@@ -172,10 +177,10 @@ def _link_repository(markdown: str, path: str, repository: object) -> str:
     in mkdocs.yml (`extra.repository`, from REPO_URL when the publish workflow runs)."""
     if REPOSITORY_LINK not in markdown:
         return markdown
-    if not isinstance(repository, str) or not re.match(r"^https?://[^\s\"'<>()]+$", repository):
+    if not isinstance(repository, str) or not is_http_url(repository) or "(" in repository or ")" in repository:  # it stands in `](...)`
         scanned = build.scanned.get(path)
         source = scanned.document.source if scanned is not None else markdown
-        line = source.count("\n", 0, max(source.find(REPOSITORY_LINK), 0)) + 1
+        line = LineIndex(source)(max(source.find(REPOSITORY_LINK), 0))
         _log(Problem(path, line, "page-error", "{repository}",
                      f"links to {{repository}}, but `extra.repository` in mkdocs.yml is {repository!r}, not an http(s) address: set it (or the REPO_URL environment variable) to the guide's repository"))
         return markdown
@@ -202,7 +207,7 @@ def on_page_content(html, page, config, files):
     return search
 
 
-def _plain_toc(items, rendered: RenderedPage) -> None:
+def _plain_toc(items: list[Any], rendered: RenderedPage) -> None:
     """A heading's citations show in the table of contents as plain text."""
     for item in items:
         item.title = plain_text(item.title, rendered)
@@ -215,8 +220,8 @@ def on_page_context(context, page, config, nav):
     if full is not None and page.content == given:
         page.content = full
     elif full is not None:
-        log.warning(f"{page.file.src_uri}: a plugin changed the page after claimcheck rendered it; "
-                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)")
+        log.warning("%s: a plugin changed the page after claimcheck rendered it; "
+                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)", page.file.src_uri)
     return context
 
 

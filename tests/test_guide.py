@@ -8,9 +8,11 @@ import sys
 
 import pytest
 
-from claimcheck.bibliography import load_bibliography, reference_html, reference_text
+from claimcheck.bibliography import load_bibliography
 from claimcheck.config import load_settings
-from claimcheck.pages import check_files, markdown_files
+from claimcheck.formatting import reference_html, reference_text
+from claimcheck.pages import markdown_files
+from claimcheck.pipeline import check_files
 from claimcheck.standards import GradeLimits, check_reading_grades, check_working_notes
 from conftest import ROOT, run_mkdocs
 
@@ -20,7 +22,7 @@ def report():
     settings = load_settings(ROOT / "mkdocs.yml")
     bibliography = load_bibliography(settings.bibliography)
     return check_files(markdown_files([settings.docs_dir]), bibliography, settings.options, status_max_age_years=settings.status_max_age_years,
-                       grade_limits=settings.grade_limits)
+                       levels=settings.levels, grade_limits=settings.grade_limits)
 
 
 def test_claimcheck_reports_no_problem_on_the_guide(report):

@@ -35,7 +35,7 @@ def test_serve_shows_problems_live_and_recovers(tmp_path):
     config = site / "mkdocs.yml"
     config.write_text(config.read_text().replace("../../../", str(ROOT) + "/"))
     port = _free_port()
-    log = open(tmp_path / "serve.log", "w+")
+    log = open(tmp_path / "serve.log", "w+")  # noqa: SIM115 (the server writes to it until the test closes it)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"],
