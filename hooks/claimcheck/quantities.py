@@ -208,13 +208,15 @@ HEDGE_BEFORE = re.compile(
     r"circa|ca\.|close\s+to|nearly|almost|just\s+under|just\s+over)|~|≈)\s*$",
     re.IGNORECASE,
 )
+#: "no more than" and "not more than" are upper bounds: "more than" counts only without them.
+NOT_NEGATED = r"(?<!\bno\s)(?<!\bnot\s)"
 LOWER_BOUND_BEFORE = re.compile(
-    r"\b(?:at\s+least|more\s+than|over|greater\s+than|upwards\s+of|in\s+excess\s+of|"
+    rf"\b(?:at\s+least|{NOT_NEGATED}more\s+than|over|{NOT_NEGATED}greater\s+than|upwards\s+of|in\s+excess\s+of|"
     r"no\s+fewer\s+than|no\s+less\s+than|above|exceeds?|exceeding)\s*$",
     re.IGNORECASE,
 )
 UPPER_BOUND_BEFORE = re.compile(
-    r"\b(?:up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|fewer\s+than|less\s+than|"
+    rf"\b(?:up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|{NOT_NEGATED}fewer\s+than|{NOT_NEGATED}less\s+than|"
     r"under|below|at\s+most|no\s+more\s+than|not\s+more\s+than|does\s+not\s+exceed|"
     r"do\s+not\s+exceed|not\s+exceed(?:ing)?)\s*$",
     re.IGNORECASE,

@@ -174,6 +174,13 @@ def test_malformed_finding_values(value):
         ("as many as 70% of people", "71%", False),
         ("more than 300 million people", "332 million", True),
         ("fewer than 10% of people", "8%", True),
+        # "no more than" is a ceiling, not a floor (a reviewer's find: "no more than $7.70")
+        ("no more than 70% of people", "65%", True),
+        ("no more than 70% of people", "75%", False),
+        ("not more than 70% of people", "65%", True),
+        ("no fewer than 30% of people", "35%", True),
+        ("no fewer than 30% of people", "25%", False),
+        ("no less than 30% of people", "35%", True),
         # 6. ranges
         ("70-80% of people", "70-80%", True),
         ("70-80% of people", "75%", True),
