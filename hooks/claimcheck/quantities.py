@@ -198,6 +198,8 @@ CURRENCY = r"US\$|\$|€|£"
 DURATION = r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b"
 #: The object a multiplier compares with: "twice that of", "three times those in".
 COMPARED = r"(?:that|those)\s(?:of|in|for|among|seen\sin|found\sin)"
+#: "NNT 6", "number needed to treat was 9": how many people treated for one more to benefit.
+NNT = r"(?-i:\bNNTs?\b)|numbers?\sneeded\sto\streat"
 RATIO = r"(?:adjusted\s)?(?:odds|hazard|risk|rate|incidence\srate)\sratio|relative\srisk|(?-i:\b(?:a?OR|a?HR|RR|IRR)\b)"
 # A number must not be glued to a name: DSM-5, ICD-10, CYP2D6, 5-HT1A, COVID-19.
 START = r"(?<![\w.,/\-–@#:])"
@@ -445,6 +447,8 @@ FORMS: tuple[Form, ...] = (
          pattern=rf"{START}(?P<value>{NUM}|{WORDNUM})\s(?P<magnitude>{MAGNITUDE})"),
     Form("ratio", kind="ratio", unit="x", read=_ratio,
          pattern=rf"\b(?:{RATIO})s?\s?(?:of\s|was\s|were\s|=\s?|:\s?|,\s)?(?P<lo>{NUM})(?:\s?(?:-|–|to)\s?(?P<hi>{NUM}))?"),
+    Form("nnt", kind="count", unit="count", read=_one_number,
+         pattern=rf"\b(?:{NNT})(?:\sfor\s[a-z]+)?\s?(?:of\s|was\s|were\s|is\s|=\s?|:\s?|,\s)?(?P<value>{NUM})\b(?!\s?%)"),
     Form("fold", kind="multiplier", unit="x", read=_times, pattern=rf"{START}(?P<value>{NUM})(?:\s?-?\s?fold\b|\s?×|x(?=\s))"),
     Form("times", kind="multiplier", unit="x", read=_times,
          pattern=rf"{START}(?P<value>{NUM}|{WORDNUM})\stimes\s(?:as|more|higher|greater|lower|less|the|likelier|{COMPARED})\b"),
