@@ -448,7 +448,7 @@ FORMS: tuple[Form, ...] = (
     Form("ratio", kind="ratio", unit="x", read=_ratio,
          pattern=rf"\b(?:{RATIO})s?\s?(?:of\s|was\s|were\s|=\s?|:\s?|,\s)?(?P<lo>{NUM})(?:\s?(?:-|–|to)\s?(?P<hi>{NUM}))?"),
     Form("nnt", kind="count", unit="count", read=_one_number,
-         pattern=rf"\b(?:{NNT})(?:\sfor\s[a-z]+)?\s?(?:of\s|was\s|were\s|is\s|=\s?|:\s?|,\s)?(?P<value>{NUM})\b(?!\s?%)"),
+         pattern=rf"\b(?:{NNT})(?:\s\((?-i:NNTs?)\))?(?:\sfor\s[a-z]+)?\s?(?:of\s|was\s|were\s|is\s|=\s?|:\s?|,\s)?(?P<value>{NUM})\b(?!\s?%)"),
     Form("fold", kind="multiplier", unit="x", read=_times, pattern=rf"{START}(?P<value>{NUM})(?:\s?-?\s?fold\b|\s?×|x(?=\s))"),
     Form("times", kind="multiplier", unit="x", read=_times,
          pattern=rf"{START}(?P<value>{NUM}|{WORDNUM})\stimes\s(?:as|more|higher|greater|lower|less|the|likelier|{COMPARED})\b"),
