@@ -198,6 +198,8 @@ CURRENCY = r"US\$|\$|€|£"
 DURATION = r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b"
 #: The object a multiplier compares with: "twice that of", "three times those in".
 COMPARED = r"(?:that|those)\s(?:of|in|for|among|seen\sin|found\sin)"
+#: "NNT 6", "number needed to treat was 9": how many people treated for one more to benefit.
+NNT = r"(?-i:\bNNTs?\b)|numbers?\sneeded\sto\streat"
 RATIO = r"(?:adjusted\s)?(?:odds|hazard|risk|rate|incidence\srate)\sratio|relative\srisk|(?-i:\b(?:a?OR|a?HR|RR|IRR)\b)"
 # A number must not be glued to a name: DSM-5, ICD-10, CYP2D6, 5-HT1A, COVID-19.
 START = r"(?<![\w.,/\-–@#:])"
@@ -208,13 +210,15 @@ HEDGE_BEFORE = re.compile(
     r"circa|ca\.|close\s+to|nearly|almost|just\s+under|just\s+over)|~|≈)\s*$",
     re.IGNORECASE,
 )
+#: "no more than" and "not more than" are upper bounds: "more than" counts only without them.
+NOT_NEGATED = r"(?<!\bno\s)(?<!\bnot\s)"
 LOWER_BOUND_BEFORE = re.compile(
-    r"\b(?:at\s+least|more\s+than|over|greater\s+than|upwards\s+of|in\s+excess\s+of|"
+    rf"\b(?:at\s+least|{NOT_NEGATED}more\s+than|over|{NOT_NEGATED}greater\s+than|upwards\s+of|in\s+excess\s+of|"
     r"no\s+fewer\s+than|no\s+less\s+than|above|exceeds?|exceeding)\s*$",
     re.IGNORECASE,
 )
 UPPER_BOUND_BEFORE = re.compile(
-    r"\b(?:up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|fewer\s+than|less\s+than|"
+    rf"\b(?:up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|{NOT_NEGATED}fewer\s+than|{NOT_NEGATED}less\s+than|"
     r"under|below|at\s+most|no\s+more\s+than|not\s+more\s+than|does\s+not\s+exceed|"
     r"do\s+not\s+exceed|not\s+exceed(?:ing)?)\s*$",
     re.IGNORECASE,
@@ -443,6 +447,8 @@ FORMS: tuple[Form, ...] = (
          pattern=rf"{START}(?P<value>{NUM}|{WORDNUM})\s(?P<magnitude>{MAGNITUDE})"),
     Form("ratio", kind="ratio", unit="x", read=_ratio,
          pattern=rf"\b(?:{RATIO})s?\s?(?:of\s|was\s|were\s|=\s?|:\s?|,\s)?(?P<lo>{NUM})(?:\s?(?:-|–|to)\s?(?P<hi>{NUM}))?"),
+    Form("nnt", kind="count", unit="count", read=_one_number,
+         pattern=rf"\b(?:{NNT})(?:\s\((?-i:NNTs?)\))?(?:\sfor\s[a-z]+)?\s?(?:of\s|was\s|were\s|is\s|=\s?|:\s?|,\s)?(?P<value>{NUM})\b(?!\s?%)"),
     Form("fold", kind="multiplier", unit="x", read=_times, pattern=rf"{START}(?P<value>{NUM})(?:\s?-?\s?fold\b|\s?×|x(?=\s))"),
     Form("times", kind="multiplier", unit="x", read=_times,
          pattern=rf"{START}(?P<value>{NUM}|{WORDNUM})\stimes\s(?:as|more|higher|greater|lower|less|the|likelier|{COMPARED})\b"),

@@ -60,6 +60,7 @@ EVERY_FORM = {
     "money": ("cost £12m a year", "£12m", (12e6, 12e6, "GBP")),
     "count_magnitude": ("2.8 million adults", "2.8 million", (2.8e6, 2.8e6, "count")),
     "ratio": ("odds ratios 2.72 to 6.40", "odds ratios 2.72 to 6.40", (2.72, 6.40, "x")),
+    "nnt": ("the NNT for response was 6 in", "NNT for response was 6", (6, 6, "count")),
     "fold": ("a 1.5-fold risk", "1.5-fold", (1.5, 1.5, "x")),
     "times": ("three times more likely", "three times more", (3, 3, "x")),
     "multiplier_word": ("twice as likely", "twice as", (2, 2, "x")),
@@ -174,6 +175,13 @@ def test_malformed_finding_values(value):
         ("as many as 70% of people", "71%", False),
         ("more than 300 million people", "332 million", True),
         ("fewer than 10% of people", "8%", True),
+        # "no more than" is a ceiling, not a floor (a reviewer's find: "no more than $7.70")
+        ("no more than 70% of people", "65%", True),
+        ("no more than 70% of people", "75%", False),
+        ("not more than 70% of people", "65%", True),
+        ("no fewer than 30% of people", "35%", True),
+        ("no fewer than 30% of people", "25%", False),
+        ("no less than 30% of people", "35%", True),
         # 6. ranges
         ("70-80% of people", "70-80%", True),
         ("70-80% of people", "75%", True),
