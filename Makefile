@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 # `make serve PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: setup serve build test check browser lock bench linkcheck-external clean
+.PHONY: setup serve build test lint check browser lock bench linkcheck-external clean
 
 $(STAMP): requirements-lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,9 @@ serve: setup
 	fi
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
-build: setup
+# The checker runs first and stops the build on a claim error, so a site
+# generator that skips the MkDocs hooks cannot publish an unchecked site.
+build: check
 	$(BIN)/mkdocs build --strict
 
 check: setup
@@ -40,8 +42,13 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
 	fi
 
+# Types and lint, as configured in pyproject.toml: both must report nothing.
+lint: setup
+	$(BIN)/ruff check hooks tests benchmarks
+	$(BIN)/mypy
+
 # pytest exits 5 when it collected no test: that is a failure here.
-test: setup browser
+test: lint browser
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$rc

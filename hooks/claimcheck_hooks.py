@@ -22,20 +22,24 @@ import datetime
 import gc
 import json
 import logging
-import re
 from pathlib import Path
+from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from claimcheck.bibliography import load_bibliography, store_formatted
+from claimcheck.bibliography import load_bibliography
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings, settings_from
+from claimcheck.formatting import restore_formatted, store_formatted
 from claimcheck.marks import marked_html
-from claimcheck.pages import check_files, shown_from
+from claimcheck.pages import shown_from
+from claimcheck.pipeline import check_files
 from claimcheck.problems import Problem
 from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_anchor, ledger_html, plain_text, relative_url, render_markdown
 from claimcheck.report import as_json
-from claimcheck.standards import check_built_page, next_review
+from claimcheck.standards import ReadingGrades, as_date, check_built_page, next_review
+from claimcheck.text import LineIndex, is_http_url
 
 log = logging.getLogger("mkdocs.plugins.claimcheck")
 
@@ -56,7 +60,7 @@ class _Build:
         self.links: dict[str, PageLink] = {}
         self.rendered: dict[str, RenderedPage] = {}
         self.content: dict[str, tuple[str, str]] = {}  # page -> (search view given, full HTML)
-        self.grades: dict[str, float] = {}
+        self.grades: dict[str, ReadingGrades] = {}
         self.scanned: dict[str, PageReport] = {}
         self.ledger_url: str | None = None  # where the evidence ledger is published
 
@@ -72,14 +76,10 @@ def on_startup(command, dirty):
     serving = command == "serve"
 
 
-#: Kinds that never fail `mkdocs build --strict` (logged as info): a date passing must not
-#: block publishing an urgent correction. Readers see a notice on the page instead, and
-#: `claimcheck` (so pull requests' annotations) still reports them as warnings.
-NEVER_FAIL_A_BUILD = frozenset({"review-overdue"})
-
-
 def _log(problem: Problem) -> None:
-    if problem.severity == "info" or problem.kind in NEVER_FAIL_A_BUILD:
+    """Info is logged as info; warnings and errors as warnings, so `--strict` fails on them
+    (a kind's severity is its default, or its `levels:` setting, applied by the pipeline)."""
+    if problem.severity == "info":
         if log.isEnabledFor(logging.INFO):  # `mkdocs build -q`: thousands of notes not even formatted
             log.info(problem.format())
     else:
@@ -93,8 +93,8 @@ def on_config(config):
     root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
     try:
         build.settings = settings_from({"extra": config.extra, "docs_dir": config.docs_dir}, root)
-    except ConfigError as exc:
-        log.error(f"mkdocs.yml: {exc}")
+    except ConfigError as exc:  # as MkDocs does for its own settings: the build stops, strict or not
+        raise PluginError(f"mkdocs.yml: {exc}") from None
     return config
 
 
@@ -108,8 +108,7 @@ def _title(report: PageReport, fallback: str) -> str:
     title = report.document.meta.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
-    heading = re.search(r"^#\s+(.+?)\s*#*\s*$", report.document.source, re.MULTILINE)
-    return heading.group(1) if heading else fallback
+    return next((text for level, _, text in report.document.headings() if level == 1), fallback)
 
 
 @contextlib.contextmanager
@@ -143,9 +142,11 @@ def on_files(files, config):
     pages = {file.src_uri: file for file in files.documentation_pages()}
     with _kept_for_the_build():
         bibliography = load_bibliography(settings.bibliography, shown)
+        restore_formatted(bibliography)
         build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options,
                                    snippets=shown_from(settings.snippets, root),
-                                   status_max_age_years=settings.status_max_age_years)
+                                   status_max_age_years=settings.status_max_age_years, levels=settings.levels,
+                                   grade_limits=settings.grade_limits)
     for problem in build.report.problems:
         if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
             files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it
@@ -155,14 +156,19 @@ def on_files(files, config):
         build.links[report.path] = PageLink(pages[report.path].url, _title(report, pages[report.path].name))
         if LEDGER_MARKER in report.document.source:
             build.ledger_url = pages[report.path].url
-        if report.grade is not None:
-            build.grades[report.path] = report.grade
+        if report.grades is not None:
+            build.grades[report.path] = report.grades
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
     if build.report is None or build.settings is None:
         return markdown
+    # Dates for the template (overrides/main.html shows them in words); a quoted
+    # `reviewed: "2026-11-23"` is a string in the front matter.
+    for name in ("reviewed", "next_review"):
+        if as_date(page.meta.get(name)) is not None:
+            page.meta[name] = as_date(page.meta[name])
     reviewed = page.meta.get("reviewed")
     if isinstance(reviewed, datetime.date) and "next_review" not in page.meta:
         page.meta["next_review"] = next_review(reviewed)
@@ -182,10 +188,10 @@ def _link_repository(markdown: str, path: str, repository: object) -> str:
     in mkdocs.yml (`extra.repository`, from REPO_URL when the publish workflow runs)."""
     if REPOSITORY_LINK not in markdown:
         return markdown
-    if not isinstance(repository, str) or not re.match(r"^https?://[^\s\"'<>()]+$", repository):
+    if not isinstance(repository, str) or not is_http_url(repository) or "(" in repository or ")" in repository:  # it stands in `](...)`
         scanned = build.scanned.get(path)
         source = scanned.document.source if scanned is not None else markdown
-        line = source.count("\n", 0, max(source.find(REPOSITORY_LINK), 0)) + 1
+        line = LineIndex(source)(max(source.find(REPOSITORY_LINK), 0))
         _log(Problem(path, line, "page-error", "{repository}",
                      f"links to {{repository}}, but `extra.repository` in mkdocs.yml is {repository!r}, not an http(s) address: set it (or the REPO_URL environment variable) to the guide's repository"))
         return markdown
@@ -227,7 +233,7 @@ def _link_own_ledger_section(html: str, path: str, here: str) -> str:
     return html.replace(f'href="{target}"', f'href="{target}#{ledger_anchor(path)}"')
 
 
-def _plain_toc(items, rendered: RenderedPage) -> None:
+def _plain_toc(items: list[Any], rendered: RenderedPage) -> None:
     """A heading's citations show in the table of contents as plain text."""
     for item in items:
         item.title = plain_text(item.title, rendered)
@@ -240,8 +246,8 @@ def on_page_context(context, page, config, nav):
     if full is not None and page.content == given:
         page.content = full
     elif full is not None:
-        log.warning(f"{page.file.src_uri}: a plugin changed the page after claimcheck rendered it; "
-                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)")
+        log.warning("%s: a plugin changed the page after claimcheck rendered it; "
+                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)", page.file.src_uri)
     return context
 
 
@@ -264,5 +270,5 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     site_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "claims.json").write_text(as_json(build.report), encoding="utf-8")
-    grades = {path: round(grade, 1) for path, grade in build.grades.items()}
+    grades = {path: {"body": round(g.body, 1), "summary": None if g.summary is None else round(g.summary, 1)} for path, g in build.grades.items()}
     (site_dir / "reading-grades.json").write_text(json.dumps(grades, indent=2), encoding="utf-8")

@@ -27,11 +27,14 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from .bibliography import SECONDARY, Bibliography, Entry, author_year, reference_html, reference_text
+from .bibliography import SECONDARY, Bibliography, Entry
 from .check import PageReport, SiteReport
 from .citations import Citation, CitationGroup, document_citations, find_citations
 from .document import normalise, parse_document
+from .formatting import author_year, reference_html, reference_text
+from .standards import ReadingGrades
 from .status import VERDICT_LABELS
+from .styles import NUMERIC, CitationStyle, citation_style
 
 PLACEHOLDER = "CLAIMCHECK{:05d}X"
 PLACEHOLDER_PATTERN = re.compile(r"CLAIMCHECK(\d{5})X")
@@ -52,7 +55,7 @@ class PageCitations:
     anchors: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, groups: list[CitationGroup], bibliography: Bibliography) -> "PageCitations":
+    def of(cls, groups: list[CitationGroup], bibliography: Bibliography) -> PageCitations:
         page = cls(groups)
         for index, group in enumerate(groups, start=1):
             for key in group.keys:
@@ -150,7 +153,7 @@ class _Label:
     search: str
 
 
-def _label(citation: Citation, position: int, index: int, page: PageCitations, bibliography: Bibliography, style: str, name_shown: bool | str) -> _Label:
+def _label(citation: Citation, position: int, index: int, page: PageCitations, bibliography: Bibliography, style: CitationStyle, name_shown: bool | str) -> _Label:
     """A key's marker: the reference number (or author and year) with its tooltip;
     `name_shown` when a narrative citation's author names stand before it, or
     "in-label" when they are the marker's own text ("Fekadu et al. (2018)")."""
@@ -159,8 +162,8 @@ def _label(citation: Citation, position: int, index: int, page: PageCitations, b
         unknown = f"@{html.escape(citation.key)}?"
         return _Label(f'<span class="citation-unknown" title="Unknown reference">{unknown}</span>', unknown)
     number = page.numbers[citation.key]
-    text = str(number) if style == "numeric" else author_year(entry)
-    if style == "author-year" and (name_shown or citation.suppress_author):
+    text = str(number) if style.numbered else author_year(entry)
+    if not style.numbered and (name_shown or citation.suppress_author):
         name, _, year = text.rpartition(", ")
         text = f"{name} ({year})" if name_shown == "in-label" else year
     text = html.escape(text)
@@ -178,12 +181,12 @@ def _author_names(citation: Citation, bibliography: Bibliography) -> str:
     return html.escape(author_year(entry).rpartition(", ")[0]) if entry is not None and not citation.suppress_author else ""
 
 
-def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str, source: str, shift: int) -> Markup:
+def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: CitationStyle, source: str, shift: int) -> Markup:
     """A citation group as HTML: prefixes and suffixes rendered as the Markdown
     they are, citations written inside a suffix (`[@a, @b]`) rendered in it."""
     first = group.citations[0]
     # An author-year narrative citation standing alone links its whole text: "Fekadu et al. (2018)".
-    alone = style == "author-year" and group.narrative and first.author_in_text and len(group.citations) == 1 and first.suffix_span[0] == first.suffix_span[1]
+    alone = not style.numbered and group.narrative and first.author_in_text and len(group.citations) == 1 and first.suffix_span[0] == first.suffix_span[1]
     labels = [_label(c, n, index, page, bibliography, style, "in-label" if alone else group.narrative and n == 1 and c.author_in_text)
               for n, c in enumerate(group.citations, start=1)]
     nested = {n: label for n, (c, label) in enumerate(zip(group.citations, labels)) if c.in_suffix}
@@ -200,7 +203,7 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
                 token = f"CLAIMCHECKNEST{m:05d}X"
                 at = c.key_span[0] - citation.suffix_span[0]
                 suffix_source = suffix_source[:at] + token + suffix_source[at + c.key_span[1] - c.key_span[0]:]
-                name = _author_names(c, bibliography) if style == "numeric" else ""
+                name = _author_names(c, bibliography) if style.numbered else ""
                 tokens[token] = (f"{name} [{inner.html}]" if name else inner.html, f"{name} [{inner.search}]" if name else inner.search)
         suffix = _inline_html(suffix_source)
         if suffix and suffix[0].isalnum():
@@ -211,22 +214,18 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
         label = labels[n]
         decorated = decorated or bool(prefix or full)
         parts.append((f"{prefix + ' ' if prefix else ''}{label.html}{full}", f"{_text_of(prefix) + ' ' if prefix else ''}{label.search}{searched}"))
-    if style == "numeric" and not group.narrative and not decorated and all(c.key in page.numbers for c in group.citations):
+    if style.numbered and not group.narrative and not decorated and all(c.key in page.numbers for c in group.citations):
         # A bare list of references reads in ascending order: [2, 5, 11], however the editor listed them.
         parts = [part for _, part in sorted(zip((page.numbers[c.key] for c in group.citations), parts), key=lambda pair: pair[0])]
-    separator = "; " if style == "author-year" else ", "
-    body, text = separator.join(p[0] for p in parts), separator.join(p[1] for p in parts)
+    body, text = style.separator.join(p[0] for p in parts), style.separator.join(p[1] for p in parts)
     anchor = group_anchor(index)
     if alone:
         return Markup(f'<span class="citation citation-narrative" id="{anchor}">{body}</span>', text)
     if group.narrative and first.author_in_text:
         name = _author_names(first, bibliography)
-        opening, closing = (" (", ")") if style == "author-year" else (" [", "]")
-        if not name:
-            opening = opening.strip()
+        opening, closing = (" " + style.opening if name else style.opening), style.closing
         return Markup(f'<span class="citation citation-narrative" id="{anchor}">{name}{opening}{body}{closing}</span>', f"{name}{opening}{text}{closing}")
-    opening, closing = ("[", "]") if style == "numeric" else ("(", ")")
-    return Markup(f'<span class="citation" id="{anchor}">{opening}{body}{closing}</span>', f"{opening}{text}{closing}")
+    return Markup(f'<span class="citation" id="{anchor}">{style.opening}{body}{style.closing}</span>', f"{style.opening}{text}{style.closing}")
 
 
 def _text_of(markup: str) -> str:
@@ -256,13 +255,14 @@ class RenderedPage:
     references: str
 
 
-def render_markdown(markdown: str, bibliography: Bibliography, style: str = "numeric", scanned: PageReport | None = None) -> RenderedPage:
+def render_markdown(markdown: str, bibliography: Bibliography, style: CitationStyle | str = NUMERIC, scanned: PageReport | None = None) -> RenderedPage:
     """Swap every citation for a placeholder and append a References section.
 
     `scanned` is the page as already checked from its file: when `markdown` is
     that file minus its front matter (as MkDocs passes it), its citations are
     reused rather than parsed again."""
     source = normalise(markdown)
+    chosen = citation_style(style)
     shift = 0
     if scanned is not None and scanned.document.source.endswith(source):
         shift = len(scanned.document.source) - len(source)
@@ -275,7 +275,7 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
     last = 0
     for index, group in enumerate(groups, start=1):
         token = PLACEHOLDER.format(index)
-        markers[token] = _marker(group, index, page, bibliography, style, source, shift)
+        markers[token] = _marker(group, index, page, bibliography, chosen, source, shift)
         pieces.append(source[last:group.start - shift])
         pieces.append(token)
         last = group.end - shift
@@ -365,7 +365,7 @@ def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str)
     (searched without those links: they repeat the pages' titles)."""
     cited = report.cited_keys()
     bibliography = report.bibliography
-    entries = sorted((bibliography.get(k) for k in cited if bibliography.get(k) is not None), key=lambda e: author_year(e).lower())
+    entries = sorted((entry for k in cited if (entry := bibliography.get(k)) is not None), key=lambda e: author_year(e).lower())
     hrefs = {path: html.escape(relative_url(here, link.url)) for path, link in links.items()}
     items = []
     for entry in entries:
@@ -448,7 +448,13 @@ def _technical(items: list[tuple[str, str]]) -> str:
     return f'<details class="ledger-technical"><summary>Technical details</summary><ul>{shown}</ul></details>'
 
 
-def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, scores: dict[str, float] | None = None) -> str:
+def reading_grades_text(grades: ReadingGrades) -> str:
+    """A page's reading grades as the ledger shows them, in plain words (US school grades)."""
+    text = f"Reading level of the page: grade {grades.body:.1f}"
+    return f"{text} (lower is easier to read)" if grades.summary is None else f"{text}; of the summary box: grade {grades.summary:.1f} (lower is easier to read)"
+
+
+def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, scores: dict[str, ReadingGrades] | None = None) -> str:
     """Every claim on the site, grouped by page (one anchor each), with its source and its check in words."""
     scores = scores or {}
     claims = report.claims
@@ -457,8 +463,8 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
     out = [
         f'<p class="ledger-summary">{len(claims)} numbers on {len(report.pages)} pages; {checked} match a figure recorded from the cited source.</p>',
         LEDGER_INTRODUCTION,
-        '<div class="ledger-filter"><label for="ledger-filter">Filter claims</label> '
-        '<input type="search" id="ledger-filter" placeholder="e.g. ketamine, 30%, does not match" autocomplete="off"></div>',
+        ('<div class="ledger-filter"><label for="ledger-filter">Filter claims</label> '
+         '<input type="search" id="ledger-filter" placeholder="e.g. ketamine, 30%, does not match" autocomplete="off"></div>'),
     ]
     for page in report.pages:
         if not page.claims:
@@ -467,9 +473,7 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
         title = html.escape(link.title if link else page.path)
         href = html.escape(relative_url(here, link.url)) if link else ""
         heading = f'<a href="{href}">{title}</a>' if link else title
-        score = ""
-        if page.path in scores:
-            score = f' <span class="ledger-grade">Reading level: US school grade {scores[page.path]:.1f} (lower is easier to read)</span>'
+        score = f' <span class="ledger-grade">{reading_grades_text(scores[page.path])}</span>' if page.path in scores else ""
         rows = []
         for claim in page.claims:
             finding = "—"

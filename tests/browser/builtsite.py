@@ -358,7 +358,7 @@ class Site:
 
 
 _lock = threading.Lock()
-_cache: dict[Path, "Site | BuildError"] = {}
+_cache: dict[Path, Site | BuildError] = {}
 
 
 def _cleanup(tmp: Path, server) -> None:

@@ -83,8 +83,8 @@ def test_make_serve_on_a_taken_port_fails_with_one_clear_line():
                                 capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     ours = [line for line in (result.stdout + result.stderr).splitlines() if not line.startswith("make: ***")]
-    assert ours == [f"make serve: port {port} on 127.0.0.1 is already in use (another server?): stop it, "
-                    f"or run make serve PORT={port + 1}"], result.stdout + result.stderr
+    assert ours == [(f"make serve: port {port} on 127.0.0.1 is already in use (another server?): stop it, "
+                     f"or run make serve PORT={port + 1}")], result.stdout + result.stderr
 
 
 def test_make_serve_rejects_a_port_that_is_not_a_number():
