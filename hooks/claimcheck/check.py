@@ -11,19 +11,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from .bibliography import Bibliography, Finding
 from .citations import CitationGroup, document_citations
 from .clauses import clauses
-from .document import Document, Unit, sentence_spans
+from .document import Document, Unit, UnitKind, sentence_spans
 from .problems import ERROR, Problem
 from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, matches
+from .records import ReadingGrades, StatusClaim
 from .topics import TopicVerdict, agreement, finding_terms, parse_abbreviations, suggested_id, terms
-
-if TYPE_CHECKING:
-    from .standards import ReadingGrades
-    from .status import StatusClaim
 
 UNCITABLE = ("a number in an abbreviation's expansion is shown as a tooltip, where no citation can stand: "
              "remove the number from the expansion and state it, cited, in the text")
@@ -218,7 +214,7 @@ def _by_unit(document: Document, items: list[tuple[int, CitationGroup]]) -> dict
 def _table_labels(document: Document, unit: Unit, offset: int) -> str:
     """The labels a reader reads a table cell by: the header of its column and
     the first cell of its row."""
-    if unit.kind != "row":
+    if unit.kind != UnitKind.ROW:
         return ""
     line_start = document.source.rfind("\n", 0, offset) + 1
     line_end = document.source.find("\n", offset)
@@ -276,7 +272,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
     for index, unit in enumerate(document.units):
         waived = waivers.get(index)
         sentence = _one_line(" ".join(document.text(a, b) for a, b in unit.regions))
-        regions = tuple(span for a, b in unit.regions for span in sentence_spans(document.prose, a, b)) if unit.kind == "item" else unit.regions
+        regions = tuple(span for a, b in unit.regions for span in sentence_spans(document.prose, a, b)) if unit.kind == UnitKind.ITEM else unit.regions
         unit_clauses = clauses(document.prose, regions, groups_by_unit.get(index, []))
         for start, end in unit.regions:
             for stat in find_quantities(document.prose[start:end], options):
@@ -296,7 +292,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                     pending.append(_Pending(len(report.claims), unit.scope, topics.clause(clause_text)))
                 elif not keys:
                     status = UNSOURCED
-                    report.problems.append(Problem(path, line, "unsourced", stat.text, UNCITABLE if unit.kind == "definition" else
+                    report.problems.append(Problem(path, line, "unsourced", stat.text, UNCITABLE if unit.kind == UnitKind.DEFINITION else
                                                    "statistic with no citation in its sentence (or list item, table row): add `[@key]` for the source that states it, or remove the number"))
                 elif not known:
                     status = UNKNOWN
@@ -337,7 +333,7 @@ def _settle_headings(report: PageReport, pending: list[_Pending], topics: TopicI
         if support is not None:
             report.claims[item.index] = replace(claim, status=SUPPORTED, finding=support.finding, citations=support.citations)
             continue
-        where = "page" if document.units[claim.unit].kind == "meta" else "text below it"
+        where = "page" if document.units[claim.unit].kind == UnitKind.META else "text below it"
         report.problems.append(Problem(claim.file, claim.line, "unsourced", claim.text,
                                        f"a number in a heading or title must be stated with its citation in the {where}, matching in value and topic; "
                                        f"nothing there does: add a sentence that states it with `[@key]`, or take the number out of the heading"))

@@ -29,17 +29,10 @@ import heapq
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .document import Document
+from .document import Document, UnitKind
+from .keys import SIMPLE_KEY
 
-#: A key as Pandoc reads it (after the `@`), and the braced form.
-KEY = r"[\w*](?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*"
-SIMPLE_KEY = re.compile(KEY)
-#: A key where one may stand in running text (document.py keeps these out of its
-#: URL, DOI and e-mail masks); braces nest one level deep here.
-KEY_IN_TEXT = re.compile(rf"(?<![^\W_]|[.\\])-?@(?:\{{[^\s{{}}]*(?:\{{[^\s{{}}]*\}}[^\s{{}}]*)*\}}|{KEY})")
 SPACES = " \t"
 LINK_CLOSE = re.compile(r"\]\(")
 EMPHASIS_OPENER = re.compile(r"(?:\*+|(?<!\w)_+)(?=\S)")
@@ -350,15 +343,15 @@ def document_citations(document: Document) -> list[CitationGroup]:
     paragraph, table cell, heading) read on its own, in order of position."""
     # Front matter is not Markdown, and an abbreviation's expansion becomes a
     # title attribute: neither can hold a citation marker.
-    regions = sorted((start, end, unit.kind) for unit in document.units if unit.kind not in ("meta", "definition") for start, end in unit.regions)
-    blocks: list[tuple[int, int, str]] = []
+    regions: list[tuple[int, int, UnitKind]] = sorted((start, end, unit.kind) for unit in document.units if unit.kind not in (UnitKind.META, UnitKind.DEFINITION) for start, end in unit.regions)
+    blocks: list[tuple[int, int, UnitKind]] = []
     for start, end, kind in regions:
-        if blocks and start <= blocks[-1][1] and kind != "row":
+        if blocks and start <= blocks[-1][1] and kind != UnitKind.ROW:
             blocks[-1] = (blocks[-1][0], max(end, blocks[-1][1]), kind)
         else:
             blocks.append((start, end, kind))
     per_block = []
     for start, end, kind in blocks:
-        spans = _cells(document.prose, start, end) if kind == "row" else [(start, end)]
+        spans = _cells(document.prose, start, end) if kind == UnitKind.ROW else [(start, end)]
         per_block.append([g for a, b in spans for g in find_citations(document.prose, a, b, document.source)])
     return list(heapq.merge(*per_block, key=lambda g: g.start))

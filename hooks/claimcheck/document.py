@@ -14,12 +14,13 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from itertools import pairwise
 from typing import Any
 
 import yaml
 
-from .citations import KEY_IN_TEXT
+from .keys import KEY_IN_TEXT
 from .text import LineIndex
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -86,16 +87,28 @@ def _markdown_parser() -> Any:
     return parser.disable(["inline", "footnote_tail"])
 
 
+class UnitKind(StrEnum):
+    """What prose a `Unit` is, which decides how a citation covers it."""
+
+    SENTENCE = "sentence"  # a sentence of a paragraph or of a raw HTML block
+    ITEM = "item"  # a whole list item
+    ROW = "row"  # a whole table row
+    HEADING = "heading"
+    TITLE = "title"  # of an admonition, a collapsible block or a content tab
+    META = "meta"  # the page title or description in the front matter
+    DEFINITION = "definition"  # an abbreviation's expansion
+
+
 @dataclass(frozen=True)
 class Unit:
     """Prose that one citation covers: `regions` are (start, end) offsets.
 
-    A "heading", "title" (admonition, tab) or "meta" (page title, description) also
-    has a `scope`: the offsets of the text it heads, where a number it states
-    must be stated and cited. A table "row" has the `header` row of its
-    table, whose cells say what each column's numbers are."""
+    A heading, title or meta unit also has a `scope`: the offsets of the text
+    it heads, where a number it states must be stated and cited. A table row
+    has the `header` row of its table, whose cells say what each column's
+    numbers are."""
 
-    kind: str  # "sentence", "item", "row", "heading", "title", "meta" (front matter), "definition" (abbreviation)
+    kind: UnitKind
     regions: tuple[tuple[int, int], ...]
     scope: tuple[int, int] | None = None
     header: tuple[int, int] | None = None
@@ -128,7 +141,7 @@ class Document:
         its closing `#`s or `{ attribute list }`."""
         found = []
         for unit in self.units:
-            if unit.kind != "heading":
+            if unit.kind != UnitKind.HEADING:
                 continue
             start, end = unit.regions[0]
             m = HEADING.match(self.text(start, end))
@@ -198,7 +211,7 @@ class _Block:
     """A block of prose markdown-it found: lines `first` to `end`, the unit it
     belongs to (`owner`), a heading's level, a table row's header line."""
 
-    kind: str
+    kind: UnitKind
     first: int
     end: int
     owner: int
@@ -211,7 +224,7 @@ def _blocks(view: str, code: list[tuple[int, int]]) -> list[_Block]:
     headings and raw HTML blocks (whose text readers see too). The line
     ranges of code blocks are added to `code`."""
     blocks: list[_Block] = []
-    containers: list[tuple[str, int]] = []
+    containers: list[tuple[UnitKind, int]] = []
     header_line: int | None = None
     tokens = _markdown_parser().parse(view)
     for index, token in enumerate(tokens):
@@ -222,22 +235,22 @@ def _blocks(view: str, code: list[tuple[int, int]]) -> list[_Block]:
         if token.type in ("fence", "code_block") and token.map:
             code.append((token.map[0], token.map[1]))
         if token.type in ("list_item_open", "tr_open"):
-            containers.append(("item" if token.type == "list_item_open" else "row", index))
+            containers.append((UnitKind.ITEM if token.type == "list_item_open" else UnitKind.ROW, index))
         elif token.type in ("list_item_close", "tr_close"):
             containers.pop()
         elif token.type == "html_block" and token.map:
-            blocks.append(_Block("sentence", token.map[0], token.map[1], -1 - index))
+            blocks.append(_Block(UnitKind.SENTENCE, token.map[0], token.map[1], -1 - index))
         elif token.type == "inline" and token.map:
             parent = tokens[index - 1].type if index else ""
             first, end = token.map
             if parent == "heading_open":
-                blocks.append(_Block("heading", first, end, index, level=int(tokens[index - 1].tag[1:])))
-            elif containers and (parent in ("th_open", "td_open") or containers[-1][0] == "item"):
+                blocks.append(_Block(UnitKind.HEADING, first, end, index, level=int(tokens[index - 1].tag[1:])))
+            elif containers and (parent in ("th_open", "td_open") or containers[-1][0] == UnitKind.ITEM):
                 kind, owner = containers[-1]
-                header = header_line if kind == "row" and header_line != first else None
+                header = header_line if kind == UnitKind.ROW and header_line != first else None
                 blocks.append(_Block(kind, first, end, owner, header_line=header))
             else:
-                blocks.append(_Block("sentence", first, end, index))
+                blocks.append(_Block(UnitKind.SENTENCE, first, end, index))
     return blocks
 
 
@@ -360,21 +373,21 @@ def _block_titles(lines: list[str], starts: list[int], front_lines: int, code: l
     return found
 
 
-def _block_units(text: str, order: list[tuple[str, int]], groups: dict[tuple[str, int], list[tuple[int, int]]],
-                 headings: list[tuple[int, int]], headers: dict[tuple[str, int], tuple[int, int]]) -> list[Unit]:
+def _block_units(text: str, order: list[tuple[UnitKind, int]], groups: dict[tuple[UnitKind, int], list[tuple[int, int]]],
+                 headings: list[tuple[int, int]], headers: dict[tuple[UnitKind, int], tuple[int, int]]) -> list[Unit]:
     """The units of the page's blocks, in `order`: each sentence of a paragraph,
     each heading with the text it heads, each list item, row or other block whole."""
     units: list[Unit] = []
     for key in order:
         kind = key[0]
-        if kind == "sentence":
+        if kind == UnitKind.SENTENCE:
             for start, end in groups[key]:
-                units.extend(Unit("sentence", (span,)) for span in sentence_spans(text, start, end))
-        elif kind == "heading":
+                units.extend(Unit(UnitKind.SENTENCE, (span,)) for span in sentence_spans(text, start, end))
+        elif kind == UnitKind.HEADING:
             (a, b), = groups[key]
             level = next(level for offset, level in headings if offset == a)
             end = next((offset for offset, other in headings if offset > a and other <= level), len(text))
-            units.append(Unit("heading", ((a, b),), scope=(a, end)))
+            units.append(Unit(UnitKind.HEADING, ((a, b),), scope=(a, end)))
         else:
             units.append(Unit(kind, tuple(groups[key]), header=headers.get(key)))
     return units
@@ -391,15 +404,15 @@ def parse_document(source: str, path: str = "<text>") -> Document:
     front_lines = source.count("\n", 0, front_end)
     view = _markdown_view(lines, front_lines)
     prose = list(_blank(source))
-    groups: dict[tuple[str, int], list[tuple[int, int]]] = {}
-    order: list[tuple[str, int]] = []
+    groups: dict[tuple[UnitKind, int], list[tuple[int, int]]] = {}
+    order: list[tuple[UnitKind, int]] = []
     headings: list[tuple[int, int]] = []  # (offset, level)
-    headers: dict[tuple[str, int], tuple[int, int]] = {}
+    headers: dict[tuple[UnitKind, int], tuple[int, int]] = {}
     code: list[tuple[int, int]] = []
     for block in _blocks(view, code):
         a, b = starts[block.first], min(starts[block.end] - 1, len(source))
         region = source[a:b]
-        if block.kind == "heading":
+        if block.kind == UnitKind.HEADING:
             region = HEADING_MARKS.sub(lambda m: _blank(m.group(0)), region)
             headings.append((a, block.level))
         elif block.owner < 0:  # a raw HTML block
@@ -416,16 +429,16 @@ def parse_document(source: str, path: str = "<text>") -> Document:
     units: list[Unit] = []
     for a, b in _front_matter_texts(lines, starts, front_lines):
         prose[a:b] = _mask_inline(source[a:b])
-        units.append(Unit("meta", ((a, b),), scope=(front_end, len(source))))
+        units.append(Unit(UnitKind.META, ((a, b),), scope=(front_end, len(source))))
     for (a, b), scope in _block_titles(lines, starts, front_lines, code):
         prose[a:b] = _mask_inline(source[a:b])
-        units.append(Unit("title", ((a, b),), scope=scope))
+        units.append(Unit(UnitKind.TITLE, ((a, b),), scope=scope))
     for number in range(front_lines, len(lines)):
         m = ABBREVIATION.match(lines[number])
         if m and not any(first <= number < end for first, end in code):
             a, b = starts[number] + m.end(), starts[number] + len(lines[number])
             prose[a:b] = _mask_inline(source[a:b])
-            units.append(Unit("definition", ((a, b),)))
+            units.append(Unit(UnitKind.DEFINITION, ((a, b),)))
     text = "".join(prose)
     units.extend(_block_units(text, order, groups, headings, headers))
     units.sort(key=lambda unit: unit.regions[0][0])

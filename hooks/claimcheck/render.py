@@ -32,7 +32,7 @@ from .check import PageReport, SiteReport
 from .citations import Citation, CitationGroup, document_citations, find_citations
 from .document import normalise, parse_document
 from .formatting import author_year, reference_html, reference_text
-from .standards import ReadingGrades
+from .records import ReadingGrades
 from .status import VERDICT_LABELS
 from .styles import NUMERIC, CitationStyle, citation_style
 

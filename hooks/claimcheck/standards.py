@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from .bibliography import PRIMARY, SECONDARY
 from .check import SUPPORTED, SiteReport
 from .citations import document_citations
-from .document import Document, Unit
+from .document import Document, Unit, UnitKind
 from .problems import Problem
+from .records import ReadingGrades
 
 TREATMENT_SECTIONS = (
     "How it works",
@@ -105,17 +106,6 @@ def _without_brackets(prose: str, start: int, end: int, brackets: list[tuple[int
 
 
 @dataclass(frozen=True)
-class ReadingGrades:
-    """Flesch-Kincaid grades of a page's body and of its "In short" box, measured
-    apart: the box is read first and must be the simpler. `summary` is None
-    when the page has no box; `summary_line` is where the (first) box starts."""
-
-    body: float
-    summary: float | None = None
-    summary_line: int = 0
-
-
-@dataclass(frozen=True)
 class GradeLimits:
     """The highest reading grades a patient page's body and "In short" box may have."""
 
@@ -130,7 +120,7 @@ def summary_boxes(document: Document) -> list[Unit]:
     """The title units of the page's "In short" boxes (their `scope` is the box)."""
     return [
         unit for unit in document.units
-        if unit.kind == "title" and unit.scope is not None and document.text(*unit.regions[0]).strip().lower() == SUMMARY_TITLE
+        if unit.kind == UnitKind.TITLE and unit.scope is not None and document.text(*unit.regions[0]).strip().lower() == SUMMARY_TITLE
     ]
 
 
@@ -161,7 +151,7 @@ def reading_grades(document: Document) -> ReadingGrades:
     body: list[str] = []
     summary: list[str] = []
     for unit in document.units:
-        if unit.kind in ("heading", "row") or unit in boxes:
+        if unit.kind in (UnitKind.HEADING, UnitKind.ROW) or unit in boxes:
             continue
         start = unit.regions[0][0]
         inside = any(box.scope[0] <= start < box.scope[1] for box in boxes if box.scope)
@@ -256,7 +246,7 @@ def check_working_notes(document: Document) -> list[Problem]:
     not in code or HTML comments, which readers do not see as text."""
     spans = working_notes(document.prose)
     for unit in document.units:
-        if unit.kind == "heading":  # headings are blank in `prose`: read them minus comments and code
+        if unit.kind == UnitKind.HEADING:  # headings are blank in `prose`: read them minus comments and code
             for start, end in unit.regions:
                 text = NOT_HEADING_TEXT.sub(lambda m: " " * len(m.group(0)), document.text(start, end))
                 spans.extend((start + a, start + b) for a, b in working_notes(text))

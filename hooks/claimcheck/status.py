@@ -18,13 +18,13 @@ import bisect
 import calendar
 import datetime
 import re
-from dataclasses import dataclass
 
 from .bibliography import WRITTEN_DATE, Bibliography, Entry
 from .check import PageReport, SiteReport
 from .citations import CitationGroup
-from .document import Document, Unit
+from .document import Document, Unit, UnitKind
 from .problems import Problem
+from .records import StatusClaim
 from .standards import as_date, find_phrases, lower_case, next_review
 
 #: Default for `extra.claimcheck.status_max_age_years`.
@@ -79,24 +79,6 @@ VERDICT_LABELS = {
     WAIVED: "Waived by editor",
     UNKNOWN: "Unknown source",
 }
-
-
-@dataclass(frozen=True)
-class StatusClaim:
-    """A sentence stating regulatory or guideline status, and its verdict.
-    `newest` is the newest cited source and the date it is counted as of."""
-
-    file: str
-    line: int
-    text: str
-    sentence: str
-    citations: tuple[str, ...]
-    verdict: str
-    newest: tuple[str, datetime.date] | None
-
-    def as_dict(self) -> dict[str, object]:
-        newest = None if self.newest is None else {"key": self.newest[0], "date": self.newest[1].isoformat()}
-        return {"file": self.file, "line": self.line, "text": self.text, "citations": list(self.citations), "verdict": self.verdict, "newest": newest}
 
 
 def source_date(entry: Entry) -> datetime.date | None:
@@ -155,7 +137,7 @@ def _first_term_by_unit(document: Document) -> dict[int, tuple[int, int]]:
     found = status_terms(document.prose)
     if not found:
         return {}
-    regions = sorted((start, end, index) for index, unit in enumerate(document.units) if unit.kind != "heading" for start, end in unit.regions)
+    regions = sorted((start, end, index) for index, unit in enumerate(document.units) if unit.kind != UnitKind.HEADING for start, end in unit.regions)
     starts = [start for start, _, _ in regions]
     first: dict[int, tuple[int, int]] = {}
     for start, end in found:
