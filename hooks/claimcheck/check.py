@@ -17,7 +17,7 @@ from .citations import CitationGroup, document_citations
 from .clauses import clauses
 from .document import Document, Unit, UnitKind, sentence_spans
 from .problems import ERROR, Problem
-from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, matches
+from .quantities import AT_LEAST, AT_MOST, Quantity, QuantityKind, agree, find_quantities, matches
 from .records import ReadingGrades, StatusClaim
 from .topics import TopicVerdict, agreement, finding_terms, parse_abbreviations, suggested_id, terms
 
@@ -50,7 +50,7 @@ class Claim:
     text: str
     sentence: str
     quantity: Quantity
-    form: str
+    form: QuantityKind
     citations: tuple[str, ...]
     status: ClaimStatus
     finding: Finding | None

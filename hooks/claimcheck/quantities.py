@@ -15,6 +15,8 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import NewType
 
 #: How a number is qualified in the prose; decides how loosely it matches.
 EXACT, APPROX, FRACTION, NEARLY, AT_LEAST, AT_MOST = (
@@ -33,10 +35,45 @@ FRACTION_TOLERANCE = 0.15
 #: A bound ("up to 70%") matches a finding no further than this share of its value away.
 BOUND_REACH = 0.5
 
+
+class QuantityKind(StrEnum):
+    """How a statistic is written (`Statistic.form`, `Form.kind`), as reports name it."""
+
+    PERCENTAGE = "percentage"  # "70%", "70-80%", "5 percentage points"
+    PROPORTION = "proportion"  # "a third", "1 in 3", "2/3"
+    MULTIPLIER = "multiplier"  # "3-fold", "twice as", "2 times more"
+    RATIO = "ratio"  # "odds ratio of 1.5"
+    COUNT = "count"  # "2 million", "1,200", "NNT of 6"
+    MONEY = "money"  # "$43.8 billion"
+    DURATION = "duration"  # "6 weeks"
+    DATE = "date"  # "approved in 2019"
+
+
+class QuantityUnit(StrEnum):
+    """The dimensions a `Quantity` is compared in, apart from money.
+
+    A quantity's unit is one of these or a `Currency`: the units are a closed
+    set the grammar reads into, while a currency code is open (any ISO 4217
+    code a finding may record), so `Quantity.unit` is `QuantityUnit | Currency`
+    and the two never share a value."""
+
+    PERCENT = "%"  # percentages and proportions
+    POINTS = "pp"  # percentage points
+    TIMES = "x"  # fold, times, ratios
+    COUNT = "count"
+    DAYS = "days"  # every duration, in days
+    YEAR = "year"  # the year of a dated event
+
+
+#: Units written right after the number, with no space ("70%", "5pp", "2x").
+SYMBOL_UNITS = (QuantityUnit.PERCENT, QuantityUnit.POINTS, QuantityUnit.TIMES)
+#: An ISO 4217 currency code ("USD"), the unit of an amount of money.
+Currency = NewType("Currency", str)
+
 DAYS_PER_UNIT = {"minutes": 1 / 1440, "hours": 1 / 24, "days": 1, "weeks": 7, "months": 30.4375, "years": 365.25}
 MAGNITUDES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9}
-CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}
-CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
+CURRENCIES = {"$": Currency("USD"), "US$": Currency("USD"), "€": Currency("EUR"), "£": Currency("GBP")}
+CURRENCY_SIGNS: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -65,15 +102,13 @@ SUBJECT_VERBS = (
 class Quantity:
     """A stated or recorded amount: an interval in a unit, and how it was qualified.
 
-    `unit` is the dimension compared: "%" (percentages and proportions),
-    "pp" (percentage points), "x" (fold, times, ratios), "count", a currency
-    code, or "days" (all durations). `slack` is half a step of the last stated
-    digit, so "70%" covers 69.5-70.5.
+    `unit` is the dimension compared (a `QuantityUnit` or a `Currency`).
+    `slack` is half a step of the last stated digit, so "70%" covers 69.5-70.5.
     """
 
     low: float
     high: float
-    unit: str
+    unit: QuantityUnit | Currency
     slack: float
     qualifier: str = EXACT
 
@@ -103,20 +138,20 @@ class Quantity:
     def describe(self) -> str:
         """This quantity as a `findings` VALUE, at its stated precision:
         `parse_value` reads it back (the checker suggests it to editors)."""
-        if self.unit == "year":
+        if self.unit == QuantityUnit.YEAR:
             return f"in {self.low:.0f}"
-        if self.unit == "days":
+        if self.unit == QuantityUnit.DAYS:
             name, scale = _duration_unit(self)
             span = _span(self, scale)
             return f"{span} {name[:-1] if span == '1' else name}"
-        if self.unit == "count" or self.unit in CURRENCY_SIGNS:
+        if self.unit == QuantityUnit.COUNT or self.unit in CURRENCY_SIGNS:
             size = max(abs(self.low), abs(self.high))
             word, scale = next(((w, s) for w, s in (("billion", 1e9), ("million", 1e6)) if size >= s), ("", 1.0))
-            bare_count = self.unit == "count" and not word
+            bare_count = self.unit == QuantityUnit.COUNT and not word
             if bare_count and (size < 1000 or not (self.low.is_integer() and self.high.is_integer())):
                 word, scale = "thousand", 1e3  # a bare count must be a whole 1,000 or more to be read as one
             return CURRENCY_SIGNS.get(self.unit, "") + _span(self, scale) + (f" {word}" if word else "")
-        return _span(self, 1.0) + {"%": "%", "pp": "pp", "x": "x"}.get(self.unit, f" {self.unit}")
+        return _span(self, 1.0) + (self.unit if self.unit in SYMBOL_UNITS else f" {self.unit}")
 
 
 def _written(value: float, slack: float) -> str:
@@ -248,7 +283,7 @@ class Statistic:
     end: int
     text: str
     quantity: Quantity
-    form: str  # percentage, proportion, multiplier, count, money, duration, date
+    form: QuantityKind
 
 
 def _number(text: str) -> tuple[float, float]:
@@ -333,7 +368,7 @@ class Reading:
     low: float
     high: float
     slack: float
-    unit: str | None = None  # else the form's
+    unit: Currency | None = None  # else the form's
     qualifier: str | None = None  # else the form's
 
 
@@ -342,10 +377,10 @@ class Form:
     """One way a statistic is written: its pattern and how it is read."""
 
     name: str  # also names the form's alternative in the joined grammar
-    kind: str  # `Statistic.form`: percentage, proportion, multiplier, ratio, count, money, duration, date
+    kind: QuantityKind  # `Statistic.form`
     pattern: str  # verbose, case-insensitive; its named groups are what `read` gets
     read: Callable[[Groups, str, str], Reading | None]  # (groups, 30 characters before, 20 after)
-    unit: str = ""  # the unit compared, unless `read` gives one
+    unit: QuantityUnit | None = None  # the unit compared; None where `read` gives one (a currency)
     qualifier: str = EXACT  # how it is qualified when no hedge or bound stands by it
     option: str | None = None  # read only when this option is on ("durations", "dated_events")
     not_followed_by: re.Pattern[str] | None = None  # what after it makes it no claim ("95% CI")
@@ -436,39 +471,39 @@ def _year(g: Groups, before: str, after: str) -> Reading | None:
 #: "between 20 and 40%", "70-80%", "70%", "5 percentage points": percentages, but not "95% CI".
 FORMS: tuple[Form, ...] = (
     Form("between", pattern=rf"{START}between\s(?P<lo>{NUM})\s?(?:%|per\s?cent|percent)?\sand\s(?P<hi>{NUM}){PERCENT}",
-         read=_between, unit="%", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
+         read=_between, unit=QuantityUnit.PERCENT, kind=QuantityKind.PERCENTAGE, not_followed_by=CONFIDENCE_LEVEL),
     Form("percent_range", pattern=rf"{START}(?P<lo>{NUM})(?:{PERCENT})?{DASH}(?P<hi>{NUM}){PERCENT}",
-         read=_rising_range, unit="%", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
-    Form("percent", pattern=rf"{START}(?P<value>{NUM}){PERCENT}", read=_one_number, unit="%", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
-    Form("points", pattern=rf"{START}(?P<value>{NUM}){POINTS}", read=_one_number, unit="pp", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
-    Form("money", kind="money", read=_money,
+         read=_rising_range, unit=QuantityUnit.PERCENT, kind=QuantityKind.PERCENTAGE, not_followed_by=CONFIDENCE_LEVEL),
+    Form("percent", pattern=rf"{START}(?P<value>{NUM}){PERCENT}", read=_one_number, unit=QuantityUnit.PERCENT, kind=QuantityKind.PERCENTAGE, not_followed_by=CONFIDENCE_LEVEL),
+    Form("points", pattern=rf"{START}(?P<value>{NUM}){POINTS}", read=_one_number, unit=QuantityUnit.POINTS, kind=QuantityKind.PERCENTAGE, not_followed_by=CONFIDENCE_LEVEL),
+    Form("money", kind=QuantityKind.MONEY, read=_money,
          pattern=rf"{START}(?P<currency>{CURRENCY})\s?(?P<value>{NUM})(?:\s?(?P<magnitude>{MAGNITUDE}|m\b|k\b))?"),
-    Form("count_magnitude", kind="count", unit="count", read=_count,
+    Form("count_magnitude", kind=QuantityKind.COUNT, unit=QuantityUnit.COUNT, read=_count,
          pattern=rf"{START}(?P<value>{NUM}|{WORDNUM})\s(?P<magnitude>{MAGNITUDE})"),
-    Form("ratio", kind="ratio", unit="x", read=_ratio,
+    Form("ratio", kind=QuantityKind.RATIO, unit=QuantityUnit.TIMES, read=_ratio,
          pattern=rf"\b(?:{RATIO})s?\s?(?:of\s|was\s|were\s|=\s?|:\s?|,\s)?(?P<lo>{NUM})(?:\s?(?:-|–|to)\s?(?P<hi>{NUM}))?"),
-    Form("nnt", kind="count", unit="count", read=_one_number,
+    Form("nnt", kind=QuantityKind.COUNT, unit=QuantityUnit.COUNT, read=_one_number,
          pattern=rf"\b(?:{NNT})(?:\s\((?-i:NNTs?)\))?(?:\sfor\s[a-z]+)?\s?(?:of\s|was\s|were\s|is\s|=\s?|:\s?|,\s)?(?P<value>{NUM})\b(?!\s?%)"),
-    Form("fold", kind="multiplier", unit="x", read=_times, pattern=rf"{START}(?P<value>{NUM})(?:\s?-?\s?fold\b|\s?×|x(?=\s))"),
-    Form("times", kind="multiplier", unit="x", read=_times,
+    Form("fold", kind=QuantityKind.MULTIPLIER, unit=QuantityUnit.TIMES, read=_times, pattern=rf"{START}(?P<value>{NUM})(?:\s?-?\s?fold\b|\s?×|x(?=\s))"),
+    Form("times", kind=QuantityKind.MULTIPLIER, unit=QuantityUnit.TIMES, read=_times,
          pattern=rf"{START}(?P<value>{NUM}|{WORDNUM})\stimes\s(?:as|more|higher|greater|lower|less|the|likelier|{COMPARED})\b"),
-    Form("multiplier_word", kind="multiplier", unit="x", qualifier=FRACTION, read=_multiplier_word,
+    Form("multiplier_word", kind=QuantityKind.MULTIPLIER, unit=QuantityUnit.TIMES, qualifier=FRACTION, read=_multiplier_word,
          pattern=rf"\b(?P<word>twice|thrice|double|triple)\s(?:as|the|more|{COMPARED})\b"),
-    Form("half_as", kind="multiplier", unit="x", qualifier=FRACTION, read=_multiplier_word,
+    Form("half_as", kind=QuantityKind.MULTIPLIER, unit=QuantityUnit.TIMES, qualifier=FRACTION, read=_multiplier_word,
          pattern=rf"\b(?P<word>half)\s(?:as|{COMPARED})\b"),
-    Form("half", kind="proportion", unit="%", qualifier=FRACTION, read=_half, pattern=rf"{START}\bhalf\b"),
-    Form("n_in_m", kind="proportion", unit="%", qualifier=FRACTION, read=_n_in_m,
+    Form("half", kind=QuantityKind.PROPORTION, unit=QuantityUnit.PERCENT, qualifier=FRACTION, read=_half, pattern=rf"{START}\bhalf\b"),
+    Form("n_in_m", kind=QuantityKind.PROPORTION, unit=QuantityUnit.PERCENT, qualifier=FRACTION, read=_n_in_m,
          pattern=rf"\b(?P<a>{NUM}|{WORDNUM})\s(?:in|out\sof)\s(?P<b>{NUM}|{WORDNUM})\b(?!\s?(?:%|per))"),
-    Form("slash", kind="proportion", unit="%", qualifier=FRACTION, read=_slash, pattern=rf"{START}(?P<a>\d)/(?P<b>\d{{1,2}})(?![\d/])"),
-    Form("word_fraction", kind="proportion", unit="%", qualifier=FRACTION, read=_word_fraction,
+    Form("slash", kind=QuantityKind.PROPORTION, unit=QuantityUnit.PERCENT, qualifier=FRACTION, read=_slash, pattern=rf"{START}(?P<a>\d)/(?P<b>\d{{1,2}})(?![\d/])"),
+    Form("word_fraction", kind=QuantityKind.PROPORTION, unit=QuantityUnit.PERCENT, qualifier=FRACTION, read=_word_fraction,
          pattern=rf"\b(?P<numerator>a|an|one|two|three|four|five|six|seven|eight|nine)[\s-](?P<denominator>{DENOM})\b"),
-    Form("duration_range", kind="duration", unit="days", option="durations", read=_duration,
+    Form("duration_range", kind=QuantityKind.DURATION, unit=QuantityUnit.DAYS, option="durations", read=_duration,
          pattern=rf"{START}(?P<lo>{NUM}|{WORDNUM}){DASH}(?P<hi>{NUM}|{WORDNUM})\s(?P<unit>{DURATION})"),
-    Form("duration", kind="duration", unit="days", option="durations", read=_duration,
+    Form("duration", kind=QuantityKind.DURATION, unit=QuantityUnit.DAYS, option="durations", read=_duration,
          pattern=rf"{START}(?P<lo>{NUM}|{WORDNUM})[\s-](?P<unit>{DURATION})"),
-    Form("grouped_count", kind="count", unit="count", read=_one_number,
+    Form("grouped_count", kind=QuantityKind.COUNT, unit=QuantityUnit.COUNT, read=_one_number,
          pattern=r"(?P<value>(?<![\w.,/\-–@#:$£€])\d{1,3}(?:,\d{3})+)(?!\s?(?:%|per))"),
-    Form("dated_event", kind="date", unit="year", option="dated_events", read=_year,
+    Form("dated_event", kind=QuantityKind.DATE, unit=QuantityUnit.YEAR, option="dated_events", read=_year,
          pattern=r"\b(?:approved|licensed|authori[sz]ed|cleared|introduced|launched)\b[^.;\n]{0,40}?\bin\s(?P<year>1[89]\d\d|20\d\d)\b"),
 )
 
@@ -510,7 +545,9 @@ def _statistic(m: re.Match[str], text: str, options: frozenset[str]) -> Statisti
     if reading is None or (form.not_followed_by is not None and form.not_followed_by.match(after)):
         return None
     qualifier = _qualifier(before, after, m.group("symbol"), reading.qualifier or form.qualifier)
-    quantity = Quantity(reading.low, reading.high, reading.unit or form.unit, reading.slack, qualifier)
+    unit = reading.unit or form.unit
+    assert unit is not None, f"the number form {form.name!r} reads no unit"
+    quantity = Quantity(reading.low, reading.high, unit, reading.slack, qualifier)
     return Statistic(m.start(), m.end(), m.group(0).strip(), quantity, form.kind)
 
 
@@ -544,7 +581,7 @@ def parse_value(text: str) -> Quantity | None:
     """Read a findings VALUE ("30.9%", "20-40%", "$43.8 billion", "1.5x", "6 weeks", "in 2019")."""
     year = YEAR_VALUE.match(text)
     if year:
-        return Quantity(float(year.group("year")), float(year.group("year")), "year", 0.5)
+        return Quantity(float(year.group("year")), float(year.group("year")), QuantityUnit.YEAR, 0.5)
     m = VALUE_PATTERN.match(text)
     if not m:
         return None
@@ -559,17 +596,18 @@ def parse_value(text: str) -> Quantity | None:
         if high < low:
             return None
     scale = 1.0
+    unit: QuantityUnit | Currency
     if m.group("cur"):
         unit = CURRENCIES[m.group("cur").upper()]
         scale = MAGNITUDES.get(unit_word, 1.0)
     elif unit_word == "%":
-        unit = "%"
+        unit = QuantityUnit.PERCENT
     elif unit_word in ("x", "×"):
-        unit = "x"
+        unit = QuantityUnit.TIMES
     elif unit_word == "pp":
-        unit = "pp"
+        unit = QuantityUnit.POINTS
     elif unit_word in MAGNITUDES or unit_word == "":
-        unit, scale = "count", MAGNITUDES.get(unit_word, 1.0)
+        unit, scale = QuantityUnit.COUNT, MAGNITUDES.get(unit_word, 1.0)
     else:
-        unit, scale = "days", DAYS_PER_UNIT[unit_word.rstrip("s") + "s"]
+        unit, scale = QuantityUnit.DAYS, DAYS_PER_UNIT[unit_word.rstrip("s") + "s"]
     return Quantity(low * scale, high * scale, unit, slack * scale)
