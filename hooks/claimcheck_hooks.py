@@ -1,24 +1,27 @@
-"""MkDocs glue for claimcheck: the only module here that knows MkDocs.
+"""MkDocs glue for claimcheck: what only MkDocs needs.
 
-Every page is read and checked once in `on_files`, before any page is rendered,
-so the site-wide bibliography, the evidence ledger and conflicts between pages
-are known when each page is rendered (and with `--dirty` too). Problems go
-through the `mkdocs.plugins.claimcheck` logger, so `mkdocs serve` shows them
-live and `mkdocs build --strict` fails on them. MkDocs keeps this module loaded
-across `serve` rebuilds, so per-build state is reset in `on_config`; the parsed
-bibliography is cached by file signature in `claimcheck.bibliography`.
+Citations, References, the bibliography and the evidence ledger are rendered
+by the Markdown extension `claimcheck.markdown_ext` (listed in mkdocs.yml), so
+every generator that runs it renders them the same way. This hook adds what
+MkDocs alone can do: problems through the `mkdocs.plugins.claimcheck` logger,
+so `mkdocs serve` shows them live and `mkdocs build --strict` fails on them;
+`{repository}` links; the built-HTML safety check; `claims.json` and
+`reading-grades.json` in the built site.
 
-`on_page_content` gives the page's content with citations in their search view
-(visible text, no tooltips), so Material's search indexer, which reads
-`page.content` in its `on_page_context`, has little markup to parse; our own
-`on_page_context` runs after it and puts the full HTML back before the page is
-rendered.
+Every page is checked once in `on_files`, before any page is rendered, through
+the extension's `checked_site`, which the extension then reuses. MkDocs keeps
+this module loaded across `serve` rebuilds, so per-build state is reset in
+`on_config`.
+
+`on_page_content` hands Material's search indexer, which reads `page.content`
+in its `on_page_context`, the page with citations in their search view
+(visible text, no tooltips), kept by the extension; our own `on_page_context`
+runs after it and puts the full HTML back before the page is rendered.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime
 import gc
 import json
 import logging
@@ -27,23 +30,19 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-from claimcheck.bibliography import load_bibliography, store_formatted
+from claimcheck.bibliography import store_formatted
 from claimcheck.check import PageReport, SiteReport
-from claimcheck.config import ConfigError, Settings, settings_from
-from claimcheck.pages import check_files, shown_from
+from claimcheck.config import ConfigError, Settings
+from claimcheck.markdown_ext import checked_site, settings_at, take_search_view
 from claimcheck.problems import Problem
-from claimcheck.render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, plain_text, render_markdown
 from claimcheck.report import as_json
-from claimcheck.standards import check_built_page, next_review
+from claimcheck.standards import check_built_page
 
 log = logging.getLogger("mkdocs.plugins.claimcheck")
 
-BIBLIOGRAPHY_MARKER = "<!-- claimcheck:bibliography -->"
-LEDGER_MARKER = "<!-- claimcheck:ledger -->"
-GENERATED = {BIBLIOGRAPHY_MARKER: "CLAIMCHECKBIBLIOGRAPHYX", LEDGER_MARKER: "CLAIMCHECKLEDGERX"}
-BIBLIOGRAPHY_SPOT, LEDGER_SPOT = (f"<p>{token}</p>" for token in GENERATED.values())
 #: The start of a link target standing for the guide's repository (`extra.repository`).
 REPOSITORY_LINK = "]({repository}"
+EXTENSION = "claimcheck.markdown_ext"
 
 
 class _Build:
@@ -51,11 +50,9 @@ class _Build:
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
+        self.root = Path.cwd()
         self.report: SiteReport | None = None
-        self.links: dict[str, PageLink] = {}
-        self.rendered: dict[str, RenderedPage] = {}
         self.content: dict[str, tuple[str, str]] = {}  # page -> (search view given, full HTML)
-        self.grades: dict[str, float] = {}
         self.scanned: dict[str, PageReport] = {}
 
 
@@ -80,11 +77,14 @@ def on_config(config):
     global build
     build = _Build()
     gc.unfreeze()  # in case the last build stopped between on_files and on_post_build
-    root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+    config_file = Path(config.config_file_path) if config.config_file_path else Path.cwd() / "mkdocs.yml"
+    build.root = config_file.parent
     try:
-        build.settings = settings_from({"extra": config.extra, "docs_dir": config.docs_dir}, root)
+        build.settings = settings_at(config_file)
     except ConfigError as exc:
         log.error(f"mkdocs.yml: {exc}")
+    if EXTENSION not in config.markdown_extensions:
+        log.error(f"mkdocs.yml: `{EXTENSION}` is not in `markdown_extensions`, so citations are not rendered: add it")
     return config
 
 
@@ -92,14 +92,6 @@ def on_serve(server, config, builder):
     if build.settings is not None:
         server.watch(str(build.settings.bibliography))
     return server
-
-
-def _title(report: PageReport, fallback: str) -> str:
-    title = report.document.meta.get("title")
-    if isinstance(title, str) and title.strip():
-        return title.strip()
-    heading = re.search(r"^#\s+(.+?)\s*#*\s*$", report.document.source, re.MULTILINE)
-    return heading.group(1) if heading else fallback
 
 
 @contextlib.contextmanager
@@ -122,44 +114,21 @@ def _kept_for_the_build():
 
 
 def on_files(files, config):
-    settings = build.settings
-    if settings is None:
+    if build.settings is None:
         return files
-    root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-    try:
-        shown = settings.bibliography.relative_to(root).as_posix()
-    except ValueError:
-        shown = str(settings.bibliography)
     pages = {file.src_uri: file for file in files.documentation_pages()}
     with _kept_for_the_build():
-        bibliography = load_bibliography(settings.bibliography, shown)
-        build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options,
-                                   snippets=shown_from(settings.snippets, root),
-                                   status_max_age_years=settings.status_max_age_years)
+        build.report = checked_site(build.settings, build.root, [(Path(f.abs_src_path), uri) for uri, f in pages.items()]).report
     for problem in build.report.problems:
         if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
             files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it
         _log(problem)
-    for report in build.report.pages:
-        build.scanned[report.path] = report
-        build.links[report.path] = PageLink(pages[report.path].url, _title(report, pages[report.path].name))
-        if report.grade is not None:
-            build.grades[report.path] = report.grade
+    build.scanned = {report.path: report for report in build.report.pages}
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
-    if build.report is None or build.settings is None:
-        return markdown
-    reviewed = page.meta.get("reviewed")
-    if isinstance(reviewed, datetime.date) and "next_review" not in page.meta:
-        page.meta["next_review"] = next_review(reviewed)
-    rendered = render_markdown(markdown, build.report.bibliography, build.settings.citation_style, build.scanned.get(page.file.src_uri))
-    build.rendered[page.file.src_uri] = rendered
-    for marker, token in GENERATED.items():
-        rendered.markdown = rendered.markdown.replace(marker, f"\n\n{token}\n\n")
-    rendered.markdown = _link_repository(rendered.markdown, page.file.src_uri, config.extra.get("repository"))
-    return rendered.markdown
+    return _link_repository(markdown, page.file.src_uri, config.extra.get("repository"))
 
 
 def _link_repository(markdown: str, path: str, repository: object) -> str:
@@ -178,30 +147,14 @@ def _link_repository(markdown: str, path: str, repository: object) -> str:
 
 
 def on_page_content(html, page, config, files):
-    rendered = build.rendered.get(page.file.src_uri)
-    if rendered is None or build.report is None:
+    view = take_search_view(page.file.src_uri)
+    if view is None:
         return html
-    here = page.file.url
-    full = search = html
-    if BIBLIOGRAPHY_SPOT in html:
-        listing = bibliography_html(build.report, build.links, here)
-        full = full.replace(BIBLIOGRAPHY_SPOT, listing.html)
-        search = search.replace(BIBLIOGRAPHY_SPOT, listing.search)
-    if LEDGER_SPOT in html:
-        # The ledger repeats every page's claims: keep it out of search.
+    if view.excluded:
         page.meta["search"] = {"exclude": True}
-        full, search = full.replace(LEDGER_SPOT, ledger_html(build.report, build.links, here, build.grades)), ""
-    search = fill_placeholders(search, rendered, search_view=True)
-    build.content[page.file.src_uri] = (search, fill_placeholders(full, rendered))
-    _plain_toc(page.toc, rendered)
+    search = view.text()
+    build.content[page.file.src_uri] = (search, html)
     return search
-
-
-def _plain_toc(items, rendered: RenderedPage) -> None:
-    """A heading's citations show in the table of contents as plain text."""
-    for item in items:
-        item.title = plain_text(item.title, rendered)
-        _plain_toc(item.children, rendered)
 
 
 @event_priority(-100)  # after every plugin's, the search indexer's included
@@ -234,5 +187,5 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     site_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "claims.json").write_text(as_json(build.report), encoding="utf-8")
-    grades = {path: round(grade, 1) for path, grade in build.grades.items()}
+    grades = {page.path: round(page.grade, 1) for page in build.report.pages if page.grade is not None}
     (site_dir / "reading-grades.json").write_text(json.dumps(grades, indent=2), encoding="utf-8")
