@@ -4,8 +4,8 @@ Citations, References, the bibliography and the evidence ledger are rendered
 by the Markdown extension `claimcheck.markdown_ext` (listed in mkdocs.yml), so
 every generator that runs it renders them the same way. This hook adds what
 MkDocs alone can do: problems through the `mkdocs.plugins.claimcheck` logger,
-so `mkdocs serve` shows them live and `mkdocs build --strict` fails on them;
-`{repository}` links; the built-HTML safety check; `claims.json` and
+so `mkdocs serve` shows them live and `mkdocs build --strict` fails on them
+(a wrong `extra.repository` too); the built-HTML safety check; `claims.json` and
 `reading-grades.json` in the built site.
 
 Every page is checked once in `on_files`, before any page is rendered, through
@@ -25,7 +25,6 @@ import contextlib
 import gc
 import json
 import logging
-import re
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -33,15 +32,13 @@ from mkdocs.plugins import event_priority
 from claimcheck.bibliography import store_formatted
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings
-from claimcheck.markdown_ext import checked_site, settings_at, take_search_view
+from claimcheck.markdown_ext import REPOSITORY_LINK, checked_site, repository_address, settings_at, take_search_view
 from claimcheck.problems import Problem
 from claimcheck.report import as_json
 from claimcheck.standards import check_built_page
 
 log = logging.getLogger("mkdocs.plugins.claimcheck")
 
-#: The start of a link target standing for the guide's repository (`extra.repository`).
-REPOSITORY_LINK = "]({repository}"
 EXTENSION = "claimcheck.markdown_ext"
 
 
@@ -128,30 +125,21 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    return _link_repository(markdown, page.file.src_uri, config.extra.get("repository"))
-
-
-def _link_repository(markdown: str, path: str, repository: object) -> str:
-    """`[text]({repository}/issues)` links to the guide's repository, set once
-    in mkdocs.yml (`extra.repository`, from REPO_URL when the publish workflow runs)."""
-    if REPOSITORY_LINK not in markdown:
-        return markdown
-    if not isinstance(repository, str) or not re.match(r"^https?://[^\s\"'<>()]+$", repository):
-        scanned = build.scanned.get(path)
+    """The extension fills `{repository}` links; here a wrong `extra.repository` is reported."""
+    repository = config.extra.get("repository")
+    if REPOSITORY_LINK in markdown and repository_address(repository) is None:
+        scanned = build.scanned.get(page.file.src_uri)
         source = scanned.document.source if scanned is not None else markdown
         line = source.count("\n", 0, max(source.find(REPOSITORY_LINK), 0)) + 1
-        _log(Problem(path, line, "page-error", "{repository}",
+        _log(Problem(page.file.src_uri, line, "page-error", "{repository}",
                      f"links to {{repository}}, but `extra.repository` in mkdocs.yml is {repository!r}, not an http(s) address: set it (or the REPO_URL environment variable) to the guide's repository"))
-        return markdown
-    return markdown.replace(REPOSITORY_LINK, "](" + repository.rstrip("/"))
+    return markdown
 
 
 def on_page_content(html, page, config, files):
     view = take_search_view(page.file.src_uri)
     if view is None:
         return html
-    if view.excluded:
-        page.meta["search"] = {"exclude": True}
     search = view.text()
     build.content[page.file.src_uri] = (search, html)
     return search

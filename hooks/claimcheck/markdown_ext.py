@@ -47,6 +47,27 @@ GENERATED = {BIBLIOGRAPHY_MARKER: "CLAIMCHECKBIBLIOGRAPHYX", LEDGER_MARKER: "CLA
 BIBLIOGRAPHY_SPOT, LEDGER_SPOT = (f"<p>{token}</p>" for token in GENERATED.values())
 
 
+#: The start of a link target standing for the site's repository (`extra.repository`).
+REPOSITORY_LINK = "]({repository}"
+
+
+def repository_address(value: object) -> str | None:
+    """`extra.repository` when it is an http(s) address (no trailing slash), else None."""
+    if isinstance(value, str) and re.match(r"^https?://[^\s\"'<>()]+$", value):
+        return value.rstrip("/")
+    return None
+
+
+def link_repository(markdown: str, repository: object) -> str:
+    """`[text]({repository}/issues)` links to the site's repository, set once
+    in mkdocs.yml (`extra.repository`); left as written when that is not an
+    http(s) address (the MkDocs hook reports it)."""
+    address = repository_address(repository)
+    if address is None or REPOSITORY_LINK not in markdown:
+        return markdown
+    return markdown.replace(REPOSITORY_LINK, "](" + address)
+
+
 class ClaimErrors(Exception):
     """`strict` is on and the whole-site check found error-level problems."""
 
@@ -59,13 +80,17 @@ class GeneratorPage:
     """What the generator says about the page it is rendering."""
 
     path: str | None  # relative to docs_dir, as reports show it
-    url: str  # relative to the site root ("", "about/", "about.html")
+    #: What relative links in the page's HTML are read from: MkDocs takes them as
+    #: they are, from the page's URL ("", "about/"); Zensical rewrites them as
+    #: relative to the page's source file, so from its path ("about.md").
+    link_base: str
     root: Path  # the project folder: mkdocs.yml's folder
     config_file: Path  # the mkdocs.yml being built (MkDocs knows it; else the project folder's)
     meta: dict[str, Any] | None  # the page's front matter, as the generator keeps it for templates
     pages: list[tuple[Path, str]] | None  # the generator's docs pages (file, path), when it lists them
     urls: dict[str, str] | None  # their URLs, when it knows them
     directory_urls: bool = True
+    extra: dict[str, Any] | None = None  # the config's `extra`, environment variables resolved
 
 
 def _mkdocs_page(md: Markdown) -> GeneratorPage | None:
@@ -81,7 +106,7 @@ def _mkdocs_page(md: Markdown) -> GeneratorPage | None:
         config_file = Path(config_path) if config_path else Path.cwd() / "mkdocs.yml"
         return GeneratorPage(
             file.src_uri, file.url, config_file.parent, config_file, getattr(page, "meta", None), [(Path(f.abs_src_path), f.src_uri) for f in docs],
-            {f.src_uri: f.url for f in docs}, bool(getattr(config, "use_directory_urls", True)),
+            {f.src_uri: f.url for f in docs}, bool(getattr(config, "use_directory_urls", True)), getattr(config, "extra", None),
         )
     return None
 
@@ -93,8 +118,8 @@ def _zensical_page(md: Markdown) -> GeneratorPage | None:
         if page is None or not isinstance(config, dict) or not hasattr(page, "path"):
             continue
         root = Path(config.get("root_dir") or ".")
-        return GeneratorPage(page.path, page.url, root, root / "mkdocs.yml", page.meta, None, None,
-                             bool(config.get("use_directory_urls", True)))
+        return GeneratorPage(page.path, page.path, root, root / "mkdocs.yml", page.meta, None, None,
+                             bool(config.get("use_directory_urls", True)), config.get("extra"))
     return None
 
 
@@ -110,6 +135,14 @@ def page_url(path: str, directory_urls: bool = True) -> str:
         folder = folder + "/" if folder else ""
         return folder if directory_urls else folder + "index.html"
     return stem + "/" if directory_urls else stem + ".html"
+
+
+def site_order(path: str) -> tuple[tuple[str, ...], bool, str]:
+    """Pages in the order MkDocs lists them (each folder's index first, then
+    its pages, then its folders), so the ledger and the bibliography's
+    back-links come out the same whichever generator lists them."""
+    parts = tuple(path.split("/"))
+    return (parts[:-1], posixpath.splitext(parts[-1])[0] not in ("index", "README"), parts[-1])
 
 
 def page_title(report: PageReport, fallback: str) -> str:
@@ -166,7 +199,7 @@ def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] |
     a snippet file changed. The MkDocs hook and the extension share it."""
     global _last
     if pages is None:
-        pages = markdown_files([settings.docs_dir], settings.docs_dir)
+        pages = sorted(markdown_files([settings.docs_dir], settings.docs_dir), key=lambda page: site_order(page[1]))
     signature = (settings, root, tuple((str(f), shown, _stamp(f)) for f, shown in pages),
                  _stamp(settings.bibliography), tuple(_stamp(s) for s in settings.snippets))
     with _lock:
@@ -252,7 +285,8 @@ class CitationPreprocessor(Preprocessor):
             shown = "\n".join(problem.format() for problem in site.report.errors)
             raise ClaimErrors(f"claimcheck: {len(site.report.errors)} error(s); the site is not built:\n{shown}")
         _note_next_review(where.meta)
-        rendered = render_markdown("\n".join(lines), site.report.bibliography, settings.citation_style,
+        markdown = link_repository("\n".join(lines), (where.extra or {}).get("repository"))
+        rendered = render_markdown(markdown, site.report.bibliography, settings.citation_style,
                                    site.pages.get(where.path) if where.path else None)
         for marker, token in GENERATED.items():
             rendered.markdown = rendered.markdown.replace(marker, f"\n\n{token}\n\n")
@@ -297,12 +331,14 @@ class CitationPostprocessor(Postprocessor):
         full = search = text
         links = page_links(site, where) if BIBLIOGRAPHY_SPOT in text or LEDGER_SPOT in text else {}
         if BIBLIOGRAPHY_SPOT in text:
-            listing = bibliography_html(site.report, links, where.url)
+            listing = bibliography_html(site.report, links, where.link_base)
             full = full.replace(BIBLIOGRAPHY_SPOT, listing.html)
             search = search.replace(BIBLIOGRAPHY_SPOT, listing.search)
         excluded = LEDGER_SPOT in text
         if excluded:
-            full = full.replace(LEDGER_SPOT, ledger_html(site.report, links, where.url, site.grades))
+            if where.meta is not None:  # the ledger repeats every page's claims: keep it out of search
+                where.meta["search"] = {"exclude": True}
+            full = full.replace(LEDGER_SPOT, ledger_html(site.report, links, where.link_base, site.grades))
         if where.path is not None:
             _search_views[where.path] = SearchView(search, rendered, excluded)
         _plain_toc(getattr(self.md, "toc_tokens", []), rendered)
