@@ -7,6 +7,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
+# The site generator `make build` runs: mkdocs (the default) or zensical
+# (`make build GENERATOR=zensical`; README "Building with Zensical").
+GENERATOR ?= mkdocs
+BUILD_mkdocs := $(BIN)/mkdocs build --strict
+# Zensical runs no hooks: the citations extension's strict mode stops it on a claim
+# error, and --clean keeps its cache from serving a page built before a source changed.
+BUILD_zensical := CLAIMCHECK_STRICT=true $(BIN)/zensical build --clean --strict
 
 .PHONY: setup serve build test check browser lock bench linkcheck-external clean
 
@@ -22,7 +29,7 @@ serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: setup
-	$(BIN)/mkdocs build --strict
+	$(if $(BUILD_$(GENERATOR)),$(BUILD_$(GENERATOR)),$(error GENERATOR must be mkdocs or zensical, not "$(GENERATOR)"))
 
 check: setup
 	$(BIN)/claimcheck
@@ -54,4 +61,4 @@ linkcheck-external: build
 	$(BIN)/python -m claimcheck.external_links site
 
 clean:
-	rm -rf site .venv .pytest_cache
+	rm -rf site .cache .venv .pytest_cache
