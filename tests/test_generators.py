@@ -127,3 +127,13 @@ def test_a_planted_uncited_number_fails_the_build(tmp_path, generator):
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert re.search(r"how-common\.md:\d+: unsourced: «37%»", output), output
+
+
+def test_each_generator_gets_the_search_box_its_theme_expects(built):
+    """overrides/partials/search.html keeps Material's markup for MkDocs and Zensical's for Zensical."""
+    mkdocs = (built["mkdocs"] / "index.html").read_text(encoding="utf-8")
+    zensical = (built["zensical"] / "index.html").read_text(encoding="utf-8")
+    assert 'class="md-search__input"' in mkdocs and 'class="md-search__button"' not in mkdocs
+    assert 'class="md-search__button"' in zensical and 'class="md-search__input"' not in zensical
+    for html in (mkdocs, zensical):
+        assert 'role="dialog" aria-label="Search"' in html
