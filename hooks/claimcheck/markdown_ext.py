@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +174,7 @@ class CheckedSite:
 _lock = threading.Lock()
 _last: tuple[object, CheckedSite] | None = None
 _settings: dict[Path, tuple[tuple[int, int], Settings]] = {}
+_reported: CheckedSite | None = None  # whose errors strict mode has printed
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -283,6 +285,7 @@ class CitationPreprocessor(Preprocessor):
         site = checked_site(settings, where.root, where.pages)
         if self.extension.getConfig("strict") and site.report.errors:
             shown = "\n".join(problem.format() for problem in site.report.errors)
+            _print_once(site, shown)
             raise ClaimErrors(f"claimcheck: {len(site.report.errors)} error(s); the site is not built:\n{shown}")
         _note_next_review(where.meta)
         markdown = link_repository("\n".join(lines), (where.extra or {}).get("repository"))
@@ -292,6 +295,15 @@ class CitationPreprocessor(Preprocessor):
             rendered.markdown = rendered.markdown.replace(marker, f"\n\n{token}\n\n")
         self.page.where, self.page.site, self.page.rendered, self.page.tree_done = where, site, rendered, False
         return rendered.markdown.split("\n")
+
+
+def _print_once(site: CheckedSite, shown: str) -> None:
+    """Strict mode's errors, one line each as `claimcheck` prints them, before the
+    generator's traceback; once, though a generator may go on to render every page."""
+    global _reported
+    if _reported is not site:
+        _reported = site
+        print(shown, file=sys.stderr, flush=True)
 
 
 def _note_next_review(meta: dict[str, Any] | None) -> None:
