@@ -273,6 +273,7 @@ class CitationPreprocessor(Preprocessor):
         self.page = page
 
     def run(self, lines: list[str]) -> list[str]:
+        self.page.rendered = None  # a Markdown instance may convert again
         where = generator_page(self.md)
         named = self.extension.getConfig("config_file")
         config_file = where.root / named if named else where.config_file
