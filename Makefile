@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
+# `make serve PORT=8001` when 8000 is taken.
+PORT ?= 8000
 # The site generator `make build` runs: mkdocs (the default) or zensical
 # (`make build GENERATOR=zensical`; README "Building with Zensical").
 GENERATOR ?= mkdocs
@@ -15,7 +17,7 @@ BUILD_mkdocs := $(BIN)/mkdocs build --strict
 # error, and --clean keeps its cache from serving a page built before a source changed.
 BUILD_zensical := CLAIMCHECK_STRICT=true $(BIN)/zensical build --clean --strict
 
-.PHONY: setup serve build test check browser lock bench linkcheck-external clean
+.PHONY: setup serve build test lint check browser lock bench linkcheck-external clean
 
 $(STAMP): requirements-lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +27,17 @@ $(STAMP): requirements-lock.txt pyproject.toml
 
 setup: $(STAMP)
 
+# A taken port is one line, not a traceback from the server.
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	@case "$(PORT)" in ''|*[!0-9]*) echo "make serve: PORT=$(PORT) is not a port number: run e.g. make serve PORT=8001" >&2; exit 2;; esac; \
+	if $(BIN)/python -c 'import socket, sys; sys.exit(socket.socket().connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' $(PORT); then \
+		echo "make serve: port $(PORT) on 127.0.0.1 is already in use (another server?): stop it, or run make serve PORT=$$(($(PORT) + 1))" >&2; exit 1; \
+	fi
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT)
 
-build: setup
+# The checker runs first and stops the build on a claim error, so a site
+# generator that skips the MkDocs hooks cannot publish an unchecked site.
+build: check
 	$(if $(BUILD_$(GENERATOR)),$(BUILD_$(GENERATOR)),$(error GENERATOR must be mkdocs or zensical, not "$(GENERATOR)"))
 
 check: setup
@@ -40,8 +49,13 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
 	fi
 
+# Types and lint, as configured in pyproject.toml: both must report nothing.
+lint: setup
+	$(BIN)/ruff check hooks tests benchmarks
+	$(BIN)/mypy
+
 # pytest exits 5 when it collected no test: that is a failure here.
-test: setup browser
+test: lint browser
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	exit $$rc

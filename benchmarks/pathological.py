@@ -14,13 +14,15 @@ Inputs, each at 1/16, 1/8, 1/4, 1/2 and all of the size the issue names:
 - `para-citations`: one paragraph of 10,000 cited sentences, each with a statistic;
 - `same-figure`: 10,000 sentences stating one figure from one source (conflict
   checks once compared every pair of claims of a finding);
+- `treatment-page`: a treatment page of 16,000 cited claims under `##` sections
+  (`check_sources`, in the site stage, once listed the headings again per claim);
 - `bibliography`: a BibTeX file of 10,000 entries (parse_bibliography).
 
 Every stage at every size runs in a fresh subprocess, killed after `--timeout`
 seconds of wall time (larger sizes of that stage are then skipped), and is timed
 in CPU seconds of that process (steadier than wall time on a shared machine): parse_document,
 find_citations, find_quantities (on the prose), check_page, render_markdown (the
-hooks' per-page rendering), reading_grade, and for the citation cases check_site,
+hooks' per-page rendering), reading_grade, and for the citation cases check_site (every site check, `check_sources` included),
 bibliography_html and ledger_html (the generated pages). Calls under 1 s are
 timed five times, best kept (but reading_grade and render_markdown, which cache
 results, only once). The *exponent* k of time ~ a + b * length^k is the best
@@ -105,6 +107,11 @@ def make_input(case: str, size: int) -> str:
     if case == "headings":
         claims = _claims(size, bib)
         return FRONT + "\n\n".join(f"{'#' * (2 + n % 4)} Section {n}: about {n % 90 + 5}% of them\n\n{claims[n]}" for n in range(size)) + "\n"
+    if case == "treatment-page":
+        claims = _claims(size, bib)
+        sections = ("Benefits", "Risks and side effects")
+        body = "".join((f"## {sections[n // 10 % 2]}\n\n" if n % 10 == 0 else "") + f"{claims[n]}\n\n" for n in range(size))
+        return FRONT.replace("audience: clinicians", "audience: clinicians\ntype: treatment") + body
     raise ValueError(case)
 
 
@@ -119,9 +126,10 @@ CASES = {
     "multi-clause": ("one sentence of 5,000 cited clauses", [5_000], "clauses"),
     "clause-citations": ("10 numbers and 10,000 citations in one clause", [10_000], "citations"),
     "headings": ("page of 5,000 headings stating numbers", [5_000], "headings"),
+    "treatment-page": ("treatment page of 16,000 cited claims in sections", [16_000], "claims"),
     "bibliography": ("10,000-entry bibliography", [10_000], "entries"),
 }
-SITE_CASES = ("sentence-citations", "para-citations", "same-figure", "multi-clause", "clause-citations", "headings")
+SITE_CASES = ("sentence-citations", "para-citations", "same-figure", "multi-clause", "clause-citations", "headings", "treatment-page")
 
 
 STAGES = ["parse_document", "find_citations", "find_quantities", "check_page", "render_markdown", "reading_grade",
@@ -133,16 +141,17 @@ NEEDS = {"check_site": "check_page", "bibliography_html": "check_page", "ledger_
 def _worker(case: str, size: int, stage: str, out) -> None:
     """Time one stage on one input, in a fresh process; report ("start"), then the seconds."""
     from claimcheck.bibliography import parse_bibliography
-    from claimcheck.check import check_page, check_site
+    from claimcheck.check import check_page
     from claimcheck.citations import find_citations
     from claimcheck.document import parse_document
+    from claimcheck.pipeline import check_site
     from claimcheck.quantities import find_quantities
     from claimcheck.render import PageLink, bibliography_html, ledger_html, render_markdown
-    from claimcheck.standards import reading_grade
+    from claimcheck.standards import reading_grades
 
     # Pay one-off costs (textstat's dictionary, regex compilation) before timing.
     warm = parse_document(FRONT + "About a third of patients improve [@x].\n")
-    reading_grade(warm)
+    reading_grades(warm)
     find_quantities(warm.prose)
     links = {"pathological.md": PageLink("pathological/", "Pathological"), "bibliography.md": PageLink("bibliography/", "Bibliography")}
     if case == "bibliography":
@@ -164,7 +173,7 @@ def _worker(case: str, size: int, stage: str, out) -> None:
             "find_quantities": lambda: find_quantities(document.prose),
             "check_page": lambda: check_page(document, bibliography),
             "render_markdown": lambda: render_markdown(source, bibliography),
-            "reading_grade": lambda: reading_grade(document),
+            "reading_grade": lambda: reading_grades(document),
             "check_site": lambda: check_site([report], bibliography),
             "bibliography_html": lambda: bibliography_html(site, links, "bibliography/"),
             "ledger_html": lambda: ledger_html(site, links, "evidence/"),
@@ -295,10 +304,9 @@ def run_all(cases: list[str], quick: bool, timeout: float) -> dict[str, object]:
             functions.append({"name": stage, "times": times, "exponent": exp, "verdict": verdict})
             shown = " / ".join("   —   " if t is None else f"{t:7.3f}" for t in times)
             print(f"  {stage:<18} {shown} s   exponent {'  —' if exp is None else f'{exp:4.2f}'}  {verdict}", flush=True)
-        if unit == "bytes":
-            size_labels = [f"{s / 1e6:g} MB" for s in sizes]
-        else:
-            size_labels = [f"{s:,}" + (f" ({l / 1e6:.2f} MB)" if l and l > 200_000 else "") for s, l in zip(sizes, lengths)]
+        megabytes = [f"{s / 1e6:g} MB" for s in sizes]
+        counts = [f"{s:,}" + (f" ({n / 1e6:.2f} MB)" if n and n > 200_000 else "") for s, n in zip(sizes, lengths)]
+        size_labels = megabytes if unit == "bytes" else counts
         results.append({"case": case, "label": label, "unit": unit, "sizes": sizes, "lengths": lengths,
                         "size_labels": size_labels, "functions": functions})
     return {"cases": results, "flagged": flagged, "timeout": timeout, "quick": quick}
@@ -309,10 +317,11 @@ def profile(case: str, size: int, top: int) -> None:
     import pstats
 
     from claimcheck.bibliography import parse_bibliography
-    from claimcheck.check import check_page, check_site
+    from claimcheck.check import check_page
     from claimcheck.document import parse_document
+    from claimcheck.pipeline import check_site
     from claimcheck.render import PageLink, bibliography_html, ledger_html, render_markdown
-    from claimcheck.standards import reading_grade
+    from claimcheck.standards import reading_grades
 
     bibliography = parse_bibliography("\n".join(e.bibtex() for e in _bib()))
     source = make_input(case, size)
@@ -321,7 +330,7 @@ def profile(case: str, size: int, top: int) -> None:
     document = parse_document(source, "pathological.md")
     report = check_page(document, bibliography)
     render_markdown(source, bibliography)
-    reading_grade(document)
+    reading_grades(document)
     site = check_site([report], bibliography)
     links = {"pathological.md": PageLink("pathological/", "Pathological"), "bibliography.md": PageLink("bibliography/", "Bibliography")}
     bibliography_html(site, links, "bibliography/")

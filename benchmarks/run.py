@@ -24,6 +24,7 @@ benchmarks/RESULTS.md (rendered from it, with the machine each section ran on).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import json
@@ -50,7 +51,6 @@ GOAL_CLAIMCHECK = 0.10
 
 sys.path.insert(0, str(HERE))
 from generate import generate_site  # noqa: E402
-
 
 # --------------------------------------------------------------------------- environment
 
@@ -117,11 +117,9 @@ def machine() -> dict[str, str]:
     info["hooks"] = digest.hexdigest()[:12]
     info["mkdocs"] = package_version(sys.executable, "mkdocs")
     info["material"] = package_version(sys.executable, "mkdocs-material")
-    try:
+    with contextlib.suppress(OSError):
         info["load"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        pass
-    info["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    info["date"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return info
 
 

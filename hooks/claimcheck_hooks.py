@@ -5,7 +5,8 @@ by the Markdown extension `claimcheck.markdown_ext` (listed in mkdocs.yml), so
 every generator that runs it renders them the same way. This hook adds what
 MkDocs alone can do: problems through the `mkdocs.plugins.claimcheck` logger,
 so `mkdocs serve` shows them live and `mkdocs build --strict` fails on them
-(a wrong `extra.repository` too); the built-HTML safety check; `claims.json` and
+(a wrong `extra.repository` too); under `mkdocs serve` only, each page's problems
+marked in it (marks.py); the built-HTML safety check; `claims.json` and
 `reading-grades.json` in the built site.
 
 Every page is checked once in `on_files`, before any page is rendered, through
@@ -27,15 +28,19 @@ import json
 import logging
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from claimcheck.bibliography import store_formatted
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings
+from claimcheck.formatting import store_formatted
 from claimcheck.markdown_ext import REPOSITORY_LINK, checked_site, repository_address, settings_at, take_search_view
+from claimcheck.marks import marked_html
 from claimcheck.problems import Problem
+from claimcheck.render import fill_placeholders
 from claimcheck.report import as_json
 from claimcheck.standards import check_built_page
+from claimcheck.text import LineIndex
 
 log = logging.getLogger("mkdocs.plugins.claimcheck")
 
@@ -55,14 +60,18 @@ class _Build:
 
 build = _Build()
 one_shot = False  # `mkdocs build` / `gh-deploy`: the process ends with the build
+serving = False  # `mkdocs serve`: problems are also marked in the pages (never in a published build)
 
 
 def on_startup(command, dirty):
-    global one_shot
+    global one_shot, serving
     one_shot = command in ("build", "gh-deploy")
+    serving = command == "serve"
 
 
 def _log(problem: Problem) -> None:
+    """Info is logged as info; warnings and errors as warnings, so `--strict` fails on them
+    (a kind's severity is its default, or its `levels:` setting, applied by the pipeline)."""
     if problem.severity == "info":
         if log.isEnabledFor(logging.INFO):  # `mkdocs build -q`: thousands of notes not even formatted
             log.info(problem.format())
@@ -78,10 +87,10 @@ def on_config(config):
     build.root = config_file.parent
     try:
         build.settings = settings_at(config_file)
-    except ConfigError as exc:
-        log.error(f"mkdocs.yml: {exc}")
+    except ConfigError as exc:  # as MkDocs does for its own settings: the build stops, strict or not
+        raise PluginError(f"mkdocs.yml: {exc}") from None
     if EXTENSION not in config.markdown_extensions:
-        log.error(f"mkdocs.yml: `{EXTENSION}` is not in `markdown_extensions`, so citations are not rendered: add it")
+        log.error("mkdocs.yml: `%s` is not in `markdown_extensions`, so citations are not rendered: add it", EXTENSION)
     return config
 
 
@@ -130,7 +139,7 @@ def on_page_markdown(markdown, page, config, files):
     if REPOSITORY_LINK in markdown and repository_address(repository) is None:
         scanned = build.scanned.get(page.file.src_uri)
         source = scanned.document.source if scanned is not None else markdown
-        line = source.count("\n", 0, max(source.find(REPOSITORY_LINK), 0)) + 1
+        line = LineIndex(source)(max(source.find(REPOSITORY_LINK), 0))
         _log(Problem(page.file.src_uri, line, "page-error", "{repository}",
                      f"links to {{repository}}, but `extra.repository` in mkdocs.yml is {repository!r}, not an http(s) address: set it (or the REPO_URL environment variable) to the guide's repository"))
     return markdown
@@ -140,8 +149,12 @@ def on_page_content(html, page, config, files):
     view = take_search_view(page.file.src_uri)
     if view is None:
         return html
-    search = view.text()
-    build.content[page.file.src_uri] = (search, html)
+    search, full = view.text(), html
+    if serving and build.report is not None:
+        scanned = build.scanned.get(page.file.src_uri)
+        problems = [p for p in build.report.problems if p.file == page.file.src_uri]
+        full = fill_placeholders(marked_html(view.unfilled, problems, scanned.document if scanned is not None else None), view.rendered)
+    build.content[page.file.src_uri] = (search, full)
     return search
 
 
@@ -151,8 +164,8 @@ def on_page_context(context, page, config, nav):
     if full is not None and page.content == given:
         page.content = full
     elif full is not None:
-        log.warning(f"{page.file.src_uri}: a plugin changed the page after claimcheck rendered it; "
-                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)")
+        log.warning("%s: a plugin changed the page after claimcheck rendered it; "
+                    "its citations are shown without tooltips (run that plugin's on_page_content earlier)", page.file.src_uri)
     return context
 
 
@@ -175,5 +188,6 @@ def on_post_build(config):
     site_dir = Path(config.site_dir)
     site_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / "claims.json").write_text(as_json(build.report), encoding="utf-8")
-    grades = {page.path: round(page.grade, 1) for page in build.report.pages if page.grade is not None}
+    grades = {page.path: {"body": round(page.grades.body, 1), "summary": None if page.grades.summary is None else round(page.grades.summary, 1)}
+              for page in build.report.pages if page.grades is not None}
     (site_dir / "reading-grades.json").write_text(json.dumps(grades, indent=2), encoding="utf-8")

@@ -13,8 +13,25 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 sys.path.insert(0, str(ROOT / "hooks"))
-# Tests (and the builds they start) never use or fill the editor's own cache.
+# Tests (and the builds they start) never use or fill the editor's own cache;
+# `fresh_cache` below gives each test its own folder.
 os.environ["CLAIMCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="claimcheck-cache-")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(tmp_path_factory, monkeypatch):
+    """An empty cache folder for each test, switched on whatever the shell says
+    (`CLAIMCHECK_CACHE=off`), and no parse or formatted reference kept in this
+    process from an earlier test: results cannot depend on test order."""
+    import claimcheck.bibliography
+    import claimcheck.formatting
+
+    folder = tmp_path_factory.mktemp("claimcheck-cache")
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(folder))
+    monkeypatch.delenv("CLAIMCHECK_CACHE", raising=False)
+    monkeypatch.setattr(claimcheck.bibliography, "_CACHE", {})
+    monkeypatch.setattr(claimcheck.formatting, "FORMATTED", claimcheck.formatting.FormattedReferences())
+    return folder
 
 
 def run_mkdocs(config: Path, site_dir: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:

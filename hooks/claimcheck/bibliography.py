@@ -1,10 +1,11 @@
 """references.bib → `Bibliography`: entries, the findings they record, and problems.
 
-pybtex does the BibTeX parsing (macros, `#` concatenation, crossref) and, in
-`formatting`, the formatting. This module adds what pybtex does not know:
-source line numbers, the project's required fields, the `findings`, `topics`
-and `evidence` fields, misspelled field names, entries damaged by a missing
-brace, and a cache so `mkdocs serve` re-parses only a changed file.
+pybtex does the BibTeX parsing (macros, `#` concatenation, crossref). This
+module adds what pybtex does not know: source line numbers, the project's
+required fields, the `findings`, `topics` and `evidence` fields, misspelled
+field names and entries damaged by a missing brace. Formatting references is
+`formatting`'s work; `load_bibliography` keeps parses in `cache`, so
+`mkdocs serve` re-parses only a changed file.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from . import cache
 from .cache import cache_key
 from .problems import Problem
 from .quantities import BARE_VALUE, Quantity, parse_value
+from .text import LineIndex, decode_utf8, is_http_url, is_pmid
 
 if TYPE_CHECKING:
     from pybtex.database import Entry as PybtexEntry
@@ -59,6 +61,10 @@ class Finding:
     words: tuple[str, ...] = ()  # extra topic words declared for it in `topics`
 
 
+#: A written date: "2023", "2023-05", "2023-05-17" (BibLaTeX's `date`, or a `year`).
+WRITTEN_DATE = re.compile(r"\s*(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
+
+
 @dataclass
 class Entry:
     """One bibliography entry, as the checker and the renderer need it."""
@@ -71,9 +77,9 @@ class Entry:
     evidence: str | None
     _source: Any = field(repr=False)  # pybtex's entry, or its pickle until first needed
     provenance: str = PRIMARY
-    _html: str | None = field(default=None, repr=False)
-    _label: str | None = field(default=None, repr=False)
-    _text: str | None = field(default=None, repr=False)
+    #: A hash of everything formatting reads (key, type, fields after crossref,
+    #: names): the same digest is the same formatted reference.
+    digest: str = ""
 
     @property
     def source(self) -> PybtexEntry:
@@ -82,6 +88,17 @@ class Entry:
         if isinstance(self._source, bytes):
             self._source = pickle.loads(self._source)
         return self._source
+
+    @property
+    def written_date(self) -> str:
+        """The entry's date as its editor wrote it: `date`, else `year`."""
+        return (self.fields.get("date") or self.fields.get("year") or "").strip()
+
+    @property
+    def year(self) -> int | None:
+        """The year of the entry's date, the one way every check reads it."""
+        m = WRITTEN_DATE.match(self.written_date)
+        return int(m.group("year")) if m else None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -96,14 +113,8 @@ class Bibliography:
     entries: dict[str, Entry]
     problems: list[Problem]
     digest: str = ""
-    cache_key: str = ""
-    stored_formatted: int = 0  # formatted references and labels in the cached copy
     damaged: dict[str, Problem] = field(default_factory=dict)  # entry key -> the problem where its damage starts
     _findings_by_id: dict[str, list[Finding]] | None = field(default=None, repr=False)
-
-    def formatted(self) -> int:
-        """How many references and labels have been formatted (and are worth caching)."""
-        return sum((entry._html is not None) + (entry._label is not None) for entry in self.entries.values())
 
     def get(self, key: str) -> Entry | None:
         return self.entries.get(key)
@@ -126,16 +137,6 @@ class Bibliography:
                     table.setdefault(finding.id, []).append(finding)
             self._findings_by_id = table
         return self._findings_by_id
-
-
-class _Lines:
-    """Line numbers of offsets in a text, in logarithmic time."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def __call__(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset)
 
 
 def _parse_findings(raw: str, key: str) -> tuple[list[Finding], list[str]]:
@@ -214,7 +215,7 @@ def _misspelled_fields(names: list[str]) -> list[tuple[str, str]]:
     return [(name, meant) for name in names for meant in [_meant_field(name)] if meant]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _meant_field(name: str) -> str | None:
     """The project field `name` misspells, if any (a bibliography uses few distinct names)."""
     import difflib
@@ -239,7 +240,7 @@ def _edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _field_line(text: str, start: int, end: int, name: str, line_of: _Lines, default: int) -> int:
+def _field_line(text: str, start: int, end: int, name: str, line_of: LineIndex, default: int) -> int:
     """The line where field `name` is set between offsets `start` and `end`."""
     for found in _field_pattern(name).finditer(text, start, end):
         if found.start() == 0 or not (text[found.start() - 1].isalnum() or text[found.start() - 1] in "_-"):
@@ -247,13 +248,13 @@ def _field_line(text: str, start: int, end: int, name: str, line_of: _Lines, def
     return default
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_pattern(name: str) -> re.Pattern[str]:
     """`name =` (starting with the literal name: the regex engine then scans fast)."""
     return re.compile(rf"{re.escape(name)}\s*=")
 
 
-def _damage(text: str, start: int, end: int, line_of: _Lines) -> tuple[int, str] | None:
+def _damage(text: str, start: int, end: int, line_of: LineIndex) -> tuple[int, str] | None:
     """Where an entry's braces stop balancing, if they do: (line, what is wrong).
 
     A field value still open when a line starts a new field (`journal = {`) lost
@@ -282,42 +283,13 @@ def _damage(text: str, start: int, end: int, line_of: _Lines) -> tuple[int, str]
     return None
 
 
-def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
-    """Parse BibTeX text; every problem becomes a `Problem`, never an exception."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    _line_of = _Lines(text)
+def _syntax_problems(errors: list[Any], text: str, path: str, starts: dict[str, list[int]], boundaries: list[int],
+                     damaged: dict[str, Problem], line_of: LineIndex) -> list[Problem]:
+    """pybtex's syntax errors as problems, but none inside a damaged entry (its
+    own problem says where it starts)."""
     problems: list[Problem] = []
-    starts: dict[str, list[int]] = {}
-    boundaries = [m.start() for m in ENTRY_START.finditer(text)] + [len(text)]
-    damaged: dict[str, Problem] = {}
-    for m in ENTRY_START.finditer(text):
-        if m.group("type").lower() in ("string", "preamble", "comment"):
-            continue
-        end = boundaries[bisect.bisect_right(boundaries, m.start())]
-        if m.group("key") and text.count("{", m.start(), end) != text.count("}", m.start(), end):
-            damage = _damage(text, m.start(), end, _line_of)
-            if damage is not None:
-                damaged.setdefault(m.group("key"), Problem(path, damage[0], "bib-error", m.group("key"), f"entry {m.group('key')} is damaged: {damage[1]}"))
-        line = _line_of(m.start())
-        if not m.group("key"):
-            problems.append(Problem(path, line, "bib-error", m.group(0).strip(), "entry has no key: write `@article{key,` with a unique key"))
-            continue
-        starts.setdefault(m.group("key").lower(), []).append(m.start())
-    for key, offsets in starts.items():
-        for offset in offsets[1:]:
-            first = _line_of(offsets[0])
-            problems.append(Problem(path, _line_of(offset), "bib-error", key, f"duplicate key (keys are case-insensitive; first defined on line {first}): rename or remove one entry"))
-    import pybtex.errors  # here, not at the top: a run that finds the bibliography cached never needs pybtex
-    from pybtex.database.input.bibtex import Parser
-
-    with pybtex.errors.capture() as errors:
-        try:
-            data = Parser().parse_string(text)
-        except Exception as exc:  # pybtex raises a few errors even in capture mode
-            errors.append(exc)
-            data = None
     # Each damaged entry's lines, to the start of the next entry (where pybtex notices the damage).
-    damaged_spans = sorted((_line_of(starts[k.lower()][0]), _line_of(boundaries[bisect.bisect_right(boundaries, starts[k.lower()][0])])) for k in damaged)
+    damaged_spans = sorted((line_of(starts[k.lower()][0]), line_of(boundaries[bisect.bisect_right(boundaries, starts[k.lower()][0])])) for k in damaged)
     damaged_firsts = [first for first, _ in damaged_spans]
     for error in errors:
         message = str(error)
@@ -329,51 +301,97 @@ def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
             continue  # the damaged entry's own problem says where it starts
         message = re.sub(r"^syntax error in line \d+: ", "", message)
         if "premature end of file" in message:
-            opened = [_line_of(m.start()) for m in ENTRY_START.finditer(text)]
-            line = max([l for l in opened if l <= line], default=line)
+            opened = [line_of(m.start()) for m in ENTRY_START.finditer(text)]
+            line = max([first for first in opened if first <= line], default=line)
             message = "this entry is never closed (unbalanced braces)"
         problems.append(Problem(path, line, "bib-error", "", f"BibTeX syntax error: {message}; check the braces and commas of the entry around this line"))
+    return problems
+
+
+def _read_entry(text: str, path: str, key: str, source: PybtexEntry, data: Any, starts: dict[str, list[int]], boundaries: list[int],
+                damaged: dict[str, Problem], line_of: LineIndex) -> tuple[Entry, list[Problem]]:
+    """One entry as pybtex parsed it, checked: its fields, findings, topics, evidence and provenance."""
+    problems: list[Problem] = []
+    offsets = starts.get(key.lower(), [0])
+    entry_offset = offsets[0]
+    entry_end = boundaries[bisect.bisect_right(boundaries, entry_offset)]
+    line = line_of(entry_offset)
+    if key in damaged:  # its fields are whatever pybtex made of the damage: report nothing more
+        return Entry(key, source.type, line, {}, (), None, source, digest=_entry_digest(key, source, {})), problems
+    fields = _fields(source)
+    for written, meant in _misspelled_fields(list(source.fields.keys())):
+        field_line = _field_line(text, entry_offset, entry_end, written, line_of, line)
+        problems.append(Problem(path, field_line, "bib-error", written, f"field `{written}` of {key} is not read: did you mean `{meant}`? Rename it (field names are lowercase)"))
+    parent = data.entries.get(fields.get("crossref", "")) if "crossref" in fields else None
+    if parent is not None:
+        fields = {**{n: v for n, v in _fields(parent).items() if n not in ("findings", "topics")}, **fields}
+        if not source.persons and parent.persons:
+            source.persons.update(parent.persons)
+    problems.extend(_validate(path, key, line, source, fields))
+    findings: list[Finding] = []
+    if "findings" in fields:
+        findings_line = _field_line(text, entry_offset, entry_end, "findings", line_of, line)
+        findings, errors_found = _parse_findings(fields["findings"], key)
+        problems.extend(Problem(path, findings_line, "bib-error", key, f"{error}; fix the `findings` field of {key}") for error in errors_found)
+    if "topics" in fields:
+        topics_line = _field_line(text, entry_offset, entry_end, "topics", line_of, line)
+        findings, errors_found = _parse_topics(fields["topics"], key, findings)
+        problems.extend(Problem(path, topics_line, "bib-error", key, f"{error}; fix the `topics` field of {key}") for error in errors_found)
+    evidence = fields.get("evidence", "").strip().lower() or None
+    if evidence and evidence not in EVIDENCE_TYPES:
+        problems.append(Problem(path, line, "bib-error", key, f"`evidence = {{{evidence}}}` is not one of {', '.join(EVIDENCE_TYPES)}"))
+        evidence = None
+    provenance = fields.get("provenance", PRIMARY).strip().lower() or PRIMARY
+    if provenance not in PROVENANCES:
+        found = PROVENANCE_FIELD.search(text, entry_offset)
+        problems.append(Problem(path, line_of(found.start()) if found else line, "bib-error", provenance, f"`provenance = {{{provenance}}}` of {key} is not one of {', '.join(PROVENANCES)}: write `primary` for the original, `secondary` for a copy or report of it"))
+        provenance = PRIMARY
+    return Entry(key, source.type, line, fields, tuple(findings), evidence, source, provenance=provenance,
+                 digest=_entry_digest(key, source, fields)), problems
+
+
+def parse_bibliography(text: str, path: str = "references.bib") -> Bibliography:
+    """Parse BibTeX text; every problem becomes a `Problem`, never an exception."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    line_of = LineIndex(text)
+    problems: list[Problem] = []
+    starts: dict[str, list[int]] = {}
+    boundaries = [m.start() for m in ENTRY_START.finditer(text)] + [len(text)]
+    damaged: dict[str, Problem] = {}
+    for m in ENTRY_START.finditer(text):
+        if m.group("type").lower() in ("string", "preamble", "comment"):
+            continue
+        end = boundaries[bisect.bisect_right(boundaries, m.start())]
+        if m.group("key") and text.count("{", m.start(), end) != text.count("}", m.start(), end):
+            damage = _damage(text, m.start(), end, line_of)
+            if damage is not None:
+                damaged.setdefault(m.group("key"), Problem(path, damage[0], "bib-error", m.group("key"), f"entry {m.group('key')} is damaged: {damage[1]}"))
+        line = line_of(m.start())
+        if not m.group("key"):
+            problems.append(Problem(path, line, "bib-error", m.group(0).strip(), "entry has no key: write `@article{key,` with a unique key"))
+            continue
+        starts.setdefault(m.group("key").lower(), []).append(m.start())
+    for key, offsets in starts.items():
+        for offset in offsets[1:]:
+            first = line_of(offsets[0])
+            problems.append(Problem(path, line_of(offset), "bib-error", key, f"duplicate key (keys are case-insensitive; first defined on line {first}): rename or remove one entry"))
+    import pybtex.errors  # here, not at the top: a run that finds the bibliography cached never needs pybtex
+    from pybtex.database.input.bibtex import Parser
+
+    with pybtex.errors.capture() as errors:
+        try:
+            data = Parser().parse_string(text)
+        except Exception as exc:  # pybtex raises a few errors even in capture mode
+            errors.append(exc)
+            data = None
+    problems.extend(_syntax_problems(errors, text, path, starts, boundaries, damaged, line_of))
     problems.extend(damaged.values())
     entries: dict[str, Entry] = {}
     for key, source in (data.entries.items() if data else []):
         if not key or key.startswith("unnamed-") and key.lower() not in starts:
             continue
-        offsets = starts.get(key.lower(), [0])
-        entry_offset = offsets[0]
-        entry_end = boundaries[bisect.bisect_right(boundaries, entry_offset)]
-        line = _line_of(entry_offset)
-        if key in damaged:  # its fields are whatever pybtex made of the damage: report nothing more
-            entries[key] = Entry(key, source.type, line, {}, (), None, source)
-            continue
-        fields = _fields(source)
-        for written, meant in _misspelled_fields(list(source.fields.keys())):
-            field_line = _field_line(text, entry_offset, entry_end, written, _line_of, line)
-            problems.append(Problem(path, field_line, "bib-error", written, f"field `{written}` of {key} is not read: did you mean `{meant}`? Rename it (field names are lowercase)"))
-        parent = data.entries.get(fields.get("crossref", "")) if "crossref" in fields else None
-        if parent is not None:
-            fields = {**{n: v for n, v in _fields(parent).items() if n not in ("findings", "topics")}, **fields}
-            if not source.persons and parent.persons:
-                source.persons.update(parent.persons)
-        problems.extend(_validate(path, key, line, source, fields))
-        findings: list[Finding] = []
-        if "findings" in fields:
-            findings_line = _field_line(text, entry_offset, entry_end, "findings", _line_of, line)
-            findings, errors_found = _parse_findings(fields["findings"], key)
-            problems.extend(Problem(path, findings_line, "bib-error", key, f"{error}; fix the `findings` field of {key}") for error in errors_found)
-        if "topics" in fields:
-            topics_line = _field_line(text, entry_offset, entry_end, "topics", _line_of, line)
-            findings, errors_found = _parse_topics(fields["topics"], key, findings)
-            problems.extend(Problem(path, topics_line, "bib-error", key, f"{error}; fix the `topics` field of {key}") for error in errors_found)
-        evidence = fields.get("evidence", "").strip().lower() or None
-        if evidence and evidence not in EVIDENCE_TYPES:
-            problems.append(Problem(path, line, "bib-error", key, f"`evidence = {{{evidence}}}` is not one of {', '.join(EVIDENCE_TYPES)}"))
-            evidence = None
-        provenance = fields.get("provenance", PRIMARY).strip().lower() or PRIMARY
-        if provenance not in PROVENANCES:
-            found = PROVENANCE_FIELD.search(text, entry_offset)
-            problems.append(Problem(path, _line_of(found.start()) if found else line, "bib-error", provenance, f"`provenance = {{{provenance}}}` of {key} is not one of {', '.join(PROVENANCES)}: write `primary` for the original, `secondary` for a copy or report of it"))
-            provenance = PRIMARY
-        entries[key] = Entry(key, source.type, line, fields, tuple(findings), evidence, source, provenance=provenance)
+        entries[key], found = _read_entry(text, path, key, source, data, starts, boundaries, damaged, line_of)
+        problems.extend(found)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return Bibliography(path, entries, sorted(problems, key=lambda p: p.line), digest, damaged=damaged)
 
@@ -395,10 +413,10 @@ def _validate(path: str, key: str, line: int, source: PybtexEntry, fields: dict[
     if doi and not DOI.match(doi):
         problems.append(Problem(path, line, "bib-error", doi, f"DOI of {key} is malformed: write it bare, as `10.NNNN/suffix` (no https://doi.org/ prefix)"))
     pmid = fields.get("pmid", "").strip()
-    if pmid and not pmid.isdigit():
+    if pmid and not is_pmid(pmid):
         problems.append(Problem(path, line, "bib-error", pmid, f"PMID of {key} must be digits only"))
     url = fields.get("url", "").strip()
-    if url and not re.match(r"^https?://[^\s\"'<>]+$", url, re.IGNORECASE):
+    if url and not is_http_url(url):
         problems.append(Problem(path, line, "bib-error", url, f"URL of {key} is not an http(s) address; it will not be linked"))
     return problems
 
@@ -419,24 +437,21 @@ def load_bibliography(path: str | Path, display: str | None = None) -> Bibliogra
         raw = path.read_bytes()
     except OSError as exc:
         return Bibliography(shown, {}, [Problem(shown, 1, "bib-error", "", f"cannot read the bibliography ({exc.strerror or exc}); create it or fix `bibliography` in mkdocs.yml")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return Bibliography(shown, {}, [Problem(shown, line, "bib-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")])
+    text = decode_utf8(raw, shown, "bib-error")
+    if isinstance(text, Problem):
+        return Bibliography(shown, {}, [text])
     key = cache_key("bibliography", shown, text)
-    bibliography = cache.load("bibliography", key)
-    if not _current(bibliography):
+    cached = cache.load("bibliography", key)
+    if _current(cached):
+        bibliography = cached
+    else:
         bibliography = parse_bibliography(text, shown)
-        _reuse_formatted(bibliography, cache.load("references", cache_key("references", shown)) or {})
         cache.save("bibliography", key, bibliography)
-    bibliography.cache_key = key
-    bibliography.stored_formatted = bibliography.formatted()
     _CACHE[str(path)] = (signature, bibliography)
     return bibliography
 
 
-def _current(cached: Any) -> bool:
+def _current(cached: object) -> TypeGuard[Bibliography]:
     """Is a cached object a `Bibliography` with every field this code reads? The
     key hashes this code, so an older shape should never be found under it; if one
     is (a copied cache folder), it is parsed again rather than trusted."""
@@ -445,59 +460,7 @@ def _current(cached: Any) -> bool:
     return isinstance(cached, Bibliography) and all(f.name in vars(cached) for f in dataclasses.fields(Bibliography))
 
 
-def store_formatted(bibliography: Bibliography) -> None:
-    """Keep the references formatted during a build for the next cold build,
-    and, entry by entry, for the next edit of the file."""
-    formatted = bibliography.formatted()
-    if bibliography.cache_key and formatted > bibliography.stored_formatted:
-        cache.save("bibliography", bibliography.cache_key, bibliography)
-        done = {_entry_digest(e): (e._html, e._text, e._label) for e in bibliography.entries.values() if e._html is not None}
-        cache.save("references", cache_key("references", bibliography.path), done)
-        bibliography.stored_formatted = formatted
-
-
-def _entry_digest(entry: Entry) -> str:
+def _entry_digest(key: str, source: PybtexEntry, fields: dict[str, str]) -> str:
     """Everything formatting reads from an entry (after crossref), hashed."""
-    persons = sorted((role, tuple(str(p) for p in people)) for role, people in entry.source.persons.items())
-    return hashlib.sha256(repr((entry.key, entry.type, sorted(entry.fields.items()), persons)).encode()).hexdigest()
-
-
-def _reuse_formatted(bibliography: Bibliography, done: dict[str, tuple[str, str, str | None]]) -> None:
-    """After an edit of the file, take the unchanged entries' formatting (pybtex
-    takes milliseconds an entry) from the last build's."""
-    if not done:
-        return
-    for entry in bibliography.entries.values():
-        found = done.get(_entry_digest(entry))
-        if found is not None:
-            entry._html, entry._text, entry._label = found
-
-
-def _format(entry: Entry) -> None:
-    from .formatting import format_reference  # pybtex's styles load on first use
-
-    entry._html, entry._text = format_reference(entry)
-
-
-def reference_html(entry: Entry) -> str:
-    """The full formatted reference, as safe HTML with its DOI, PMID and URL links."""
-    if entry._html is None:
-        _format(entry)
-    return entry._html
-
-
-def reference_text(entry: Entry) -> str:
-    """The full formatted reference as plain text (for tooltips; escape before use)."""
-    if entry._text is None:
-        _format(entry)
-    return entry._text
-
-
-def author_year(entry: Entry) -> str:
-    """An author-year label: "Fekadu et al., 2018"."""
-    if entry._label is None:
-        from .formatting import author_year_label
-
-        entry._label = author_year_label(entry)
-    return entry._label
-
+    persons = sorted((role, tuple(str(p) for p in people)) for role, people in source.persons.items())
+    return hashlib.sha256(repr((key, source.type, sorted(fields.items()), persons)).encode()).hexdigest()

@@ -1,7 +1,10 @@
 """A cache, outside the project, of work that depends only on file contents:
 parsed bibliographies (with their formatted references) and checked pages.
 
-Keys hash the inputs and this package's own code, so a stale entry is never
+Keys hash the inputs, the code whose output is cached (the module named and
+the package modules it imports, transitively: editing `cli.py` keeps every
+entry), and the versions of Python and of the libraries that shape the output
+(`make lock` upgrading pybtex changes every key), so a stale entry is never
 used and the folder can be deleted at any time. It lives in
 `$CLAIMCHECK_CACHE_DIR`, else `$XDG_CACHE_HOME/trd-guide-claimcheck` (or
 `~/.cache/...`); `CLAIMCHECK_CACHE=off` turns it off. It never writes in the project.
@@ -11,14 +14,22 @@ so every edit of a page leaving a stale entry behind does not grow it forever.
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+PACKAGE = Path(__file__).parent
+#: Libraries whose output ends up in cached objects (parsed entries, formatted
+#: references, parsed Markdown, reading grades).
+LIBRARIES = ("pybtex", "markdown-it-py", "mdit-py-plugins", "textstat")
 
 
 def cache_dir() -> Path | None:
@@ -30,16 +41,56 @@ def cache_dir() -> Path | None:
     return Path(base)
 
 
-@functools.lru_cache(maxsize=1)
-def _code_version() -> str:
-    digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
+@functools.cache
+def environment() -> str:
+    """Python's version and the cached libraries' versions, one a line."""
+    lines = [f"python {sys.version}"]
+    for name in LIBRARIES:
+        try:
+            lines.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            lines.append(f"{name} absent")
+    return "\n".join(lines)
+
+
+def package_imports(module: str) -> list[str]:
+    """The package modules `module` imports (relative imports, also those inside functions)."""
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.append(node.module.split(".")[0])
+            else:
+                found.extend(alias.name for alias in node.names)
+    return [name for name in found if (PACKAGE / f"{name}.py").is_file()]
+
+
+@functools.cache
+def code_modules(module: str) -> tuple[str, ...]:
+    """`module` and every package module it needs, transitively, sorted."""
+    seen = {module}
+    todo = [module]
+    while todo:
+        for name in package_imports(todo.pop()):
+            if name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return tuple(sorted(seen))
+
+
+@functools.cache
+def code_version(module: str) -> str:
+    """A hash of the code that produces what `module` caches, and of the environment."""
+    digest = hashlib.sha256(environment().encode())
+    for name in code_modules(module):
+        digest.update(b"\0" + name.encode() + b"\0" + (PACKAGE / f"{name}.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
-def cache_key(*parts: str) -> str:
-    digest = hashlib.sha256(_code_version().encode())
+def cache_key(module: str, *parts: str) -> str:
+    """The key of an object `module` (a name such as "pipeline") computes from `parts`."""
+    digest = hashlib.sha256(code_version(module).encode())
     for part in parts:
         digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -78,7 +129,7 @@ def save(kind: str, key: str, value: Any) -> None:
         return
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _prune_once(folder: Path) -> None:
     """Delete the entries in `folder` that no run has used for `KEEP_DAYS`."""
     cutoff = time.time() - KEEP_DAYS * DAY

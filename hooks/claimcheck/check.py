@@ -1,7 +1,7 @@
 """Claims and citations → checked against the bibliography → `Problem`s.
 
-`check_page` works on one page alone; `check_site` adds what needs every page
-at once: conflicts between pages, entries never cited, sources that disagree.
+`check_page` works on one page alone; `check_conflicts`, `check_uncited` and
+`find_disagreements` need every page at once. `pipeline.py` runs them all.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from .bibliography import Bibliography, Finding
@@ -21,21 +22,27 @@ from .quantities import AT_LEAST, AT_MOST, Quantity, agree, find_quantities, mat
 from .topics import TopicVerdict, agreement, finding_terms, parse_abbreviations, suggested_id, terms
 
 if TYPE_CHECKING:
+    from .standards import ReadingGrades
     from .status import StatusClaim
 
 UNCITABLE = ("a number in an abbreviation's expansion is shown as a tooltip, where no citation can stand: "
              "remove the number from the expansion and state it, cited, in the text")
 CELL_BORDER = re.compile(r"(?<!\\)\|")
 
-SUPPORTED, UNSUPPORTED, OFF_TOPIC, UNVERIFIED, UNSOURCED, UNKNOWN, WAIVED = (
-    "supported",
-    "unsupported",
-    "off-topic",
-    "unverified",
-    "unsourced",
-    "unknown-key",
-    "waived",
-)
+class ClaimStatus(StrEnum):
+    """What the checker concluded about a claim (`status` in claims.json)."""
+
+    SUPPORTED = "supported"
+    UNSUPPORTED = "unsupported"
+    OFF_TOPIC = "off-topic"
+    UNVERIFIED = "unverified"
+    UNSOURCED = "unsourced"
+    UNKNOWN = "unknown-key"
+    WAIVED = "waived"
+
+
+SUPPORTED, UNSUPPORTED, OFF_TOPIC, UNVERIFIED = ClaimStatus.SUPPORTED, ClaimStatus.UNSUPPORTED, ClaimStatus.OFF_TOPIC, ClaimStatus.UNVERIFIED
+UNSOURCED, UNKNOWN, WAIVED = ClaimStatus.UNSOURCED, ClaimStatus.UNKNOWN, ClaimStatus.WAIVED
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ class Claim:
     quantity: Quantity
     form: str
     citations: tuple[str, ...]
-    status: str
+    status: ClaimStatus
     finding: Finding | None
     unit: int
     clause: str = ""  # the words the claim answers for: its clause, and a table cell's column header
@@ -69,7 +76,7 @@ class PageReport:
     groups: list[CitationGroup]
     claims: list[Claim] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    grade: float | None = None
+    grades: ReadingGrades | None = None  # patient pages only
 
     @property
     def path(self) -> str:
@@ -83,7 +90,7 @@ class SiteReport:
     problems: list[Problem]
     disagreements: dict[str, list[Finding]]
     abbreviations: dict[str, str] = field(default_factory=dict)
-    status_claims: list[StatusClaim] = field(default_factory=list)  # filled by pages.check_files
+    status_claims: list[StatusClaim] = field(default_factory=list)  # filled by the status site check (pipeline.py)
 
     @property
     def claims(self) -> list[Claim]:
@@ -129,7 +136,7 @@ class Judgement:
     """The verdict on one claim: the finding that supports it, if any, the
     status, and every finding considered (for `claimcheck --explain`)."""
 
-    status: str
+    status: ClaimStatus
     finding: Finding | None
     considered: tuple[Consideration, ...]
 
@@ -234,6 +241,24 @@ class _Pending:
     terms: frozenset[str]
 
 
+def _citation_problems(document: Document, groups: list[CitationGroup], bibliography: Bibliography) -> list[Problem]:
+    """Keys with no entry (with the nearest keys as suggestions), and citation syntax notes."""
+    problems = []
+    for group in groups:
+        for key in group.keys:
+            if bibliography.get(key) is None:
+                hint = bibliography.suggestions(key)
+                did_you_mean = f"did you mean {', '.join('@' + k for k in hint)}? " if hint else ""
+                problems.append(
+                    Problem(document.path, document.line_of(group.start), "unknown-key", document.text(group.start, group.end),
+                            f"no entry `{key}` in {bibliography.path}: {did_you_mean}fix the key or add the entry "
+                            "(an @ not meant as a citation is written `\\@`)")
+                )
+        problems.extend(Problem(document.path, document.line_of(note.start), "citation-syntax", document.text(note.start, note.end), note.message)
+                        for note in group.notes)
+    return problems
+
+
 def check_page(document: Document, bibliography: Bibliography, options: frozenset[str] = frozenset(),
                abbreviations: Mapping[str, str] | None = None) -> PageReport:
     """Find every claim and citation on a page and judge each claim against
@@ -243,18 +268,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
     report = PageReport(document, groups)
     if document.meta_error:
         report.problems.append(Problem(path, 1, "page-error", "---", f"{document.meta_error}; fix the block between the `---` lines"))
-    for group in groups:
-        for key in group.keys:
-            if bibliography.get(key) is None:
-                hint = bibliography.suggestions(key)
-                did_you_mean = f"did you mean {', '.join('@' + k for k in hint)}? " if hint else ""
-                report.problems.append(
-                    Problem(path, document.line_of(group.start), "unknown-key", document.text(group.start, group.end),
-                            f"no entry `{key}` in {bibliography.path}: {did_you_mean}fix the key or add the entry "
-                            "(an @ not meant as a citation is written `\\@`)")
-                )
-        for note in group.notes:
-            report.problems.append(Problem(path, document.line_of(note.start), "citation-syntax", document.text(note.start, note.end), note.message))
+    report.problems.extend(_citation_problems(document, groups, bibliography))
     topics = TopicIndex({**(abbreviations or {}), **parse_abbreviations(document.source)})
     groups_by_unit = _by_unit(document, [(g.start, g) for g in groups])
     waivers = {index: reasons[0] for index, reasons in _by_unit(document, [(o, r) for o, r in document.waivers]).items()}  # type: ignore[misc]
@@ -288,7 +302,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                     status = UNKNOWN
                 elif any(e.key in bibliography.damaged for e in known):  # rule 6: one problem, at the damage
                     status = UNVERIFIED
-                    report.problems.append(_cites_damaged(path, line, stat.text, bibliography, [e.key for e in known if e.key in bibliography.damaged][0]))
+                    report.problems.append(_cites_damaged(path, line, stat.text, bibliography, next(e.key for e in known if e.key in bibliography.damaged)))
                 elif not findings:
                     status = UNVERIFIED
                     cited = ", ".join(e.key for e in known)
@@ -367,31 +381,37 @@ def _keep_two(best: list[tuple[float, Claim]], value: float, claim: Claim) -> No
     del best[2:]
 
 
-def check_site(pages: list[PageReport], bibliography: Bibliography, whole_site: bool = True) -> SiteReport:
-    """Check across pages: conflicts, uncited entries (only when `pages` are the
-    whole site: a subset cannot tell), sources that disagree."""
-    problems = list(bibliography.problems)
-    for page in pages:
-        problems.extend(page.problems)
+def check_conflicts(pages: list[PageReport]) -> list[Problem]:
+    """Supported claims of one finding that disagree, across the site, each
+    reported at the later one with where the earlier one stands."""
     by_finding: dict[str, list[Claim]] = {}
     for page in pages:
         for claim in page.claims:
             if claim.status == SUPPORTED and claim.finding is not None:
                 by_finding.setdefault(claim.finding.id, []).append(claim)
-    for finding_id, claims in by_finding.items():
-        for later, earlier in _conflicts(claims):
-            problems.append(Problem(later.file, later.line, "conflict", later.text,
-                                    f"disagrees with «{earlier.text}» at {earlier.file}:{earlier.line}; both state `{finding_id}`: "
-                                    "reconcile them, or give both values side by side in one sentence"))
+    return [
+        Problem(later.file, later.line, "conflict", later.text,
+                f"disagrees with «{earlier.text}» at {earlier.file}:{earlier.line}; both state `{finding_id}`: "
+                "reconcile them, or give both values side by side in one sentence")
+        for finding_id, claims in by_finding.items()
+        for later, earlier in _conflicts(claims)
+    ]
+
+
+def check_uncited(pages: list[PageReport], bibliography: Bibliography) -> list[Problem]:
+    """Entries no page cites (only meaningful when `pages` are the whole site)."""
     cited = {key for page in pages for group in page.groups for key in group.keys}
-    for key, entry in bibliography.entries.items() if whole_site else ():
-        if key not in cited:
-            problems.append(Problem(bibliography.path, entry.line, "uncited-entry", key, "no page cites this entry; cite it or remove it"))
-    disagreements = {
+    return [
+        Problem(bibliography.path, entry.line, "uncited-entry", key, "no page cites this entry; cite it or remove it")
+        for key, entry in bibliography.entries.items()
+        if key not in cited
+    ]
+
+
+def find_disagreements(bibliography: Bibliography) -> dict[str, list[Finding]]:
+    """Findings recorded under one ID by several sources whose values cannot agree."""
+    return {
         finding_id: findings
         for finding_id, findings in bibliography.findings_by_id().items()
         if len(findings) > 1 and len({f.key for f in findings}) > 1 and any(not agree(a.value, b.value) for a in findings for b in findings)
     }
-    order = {"error": 0, "warning": 1, "info": 2}
-    problems.sort(key=lambda p: (p.file != bibliography.path, p.file, p.line, order[p.severity]))  # the bibliography first: its damage explains page problems
-    return SiteReport(pages, bibliography, problems, disagreements)

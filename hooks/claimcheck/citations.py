@@ -28,6 +28,7 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -257,7 +258,7 @@ class _Block:
 
     def comma_notes(self, citations: list[Citation]) -> tuple[Note, ...]:
         notes = []
-        for before, citation in zip(citations, citations[1:]):
+        for before, citation in pairwise(citations):
             if citation.in_suffix:
                 where = citation.key_span
                 notes.append(Note(where[0], where[1], f"`@{citation.key}` stands in the locator of `@{before.key}` "
@@ -341,10 +342,10 @@ def find_citations(prose: str, start: int = 0, end: int | None = None, source: s
 def _cells(prose: str, start: int, end: int) -> list[tuple[int, int]]:
     """A table row's cells (escaped and code `|` are already blanked)."""
     cuts = [start] + [start + m.start() for m in re.finditer(r"\|", prose[start:end])] + [end]
-    return list(zip(cuts, cuts[1:]))
+    return list(pairwise(cuts))
 
 
-def document_citations(document: "Document") -> list[CitationGroup]:
+def document_citations(document: Document) -> list[CitationGroup]:
     """Every citation group of a page, each block (paragraph, list item's
     paragraph, table cell, heading) read on its own, in order of position."""
     # Front matter is not Markdown, and an abbreviation's expansion becomes a

@@ -1,7 +1,8 @@
 """`claimcheck`: check pages and bibliography without building the site.
 
 Exit status: 0 when no error-level problem, 1 when there is one, 2 on a usage
-or configuration error.
+or configuration error. `claimcheck diff BASE` lists the claims a change adds,
+alters and removes instead (exit 0, or 2 when BASE cannot be compared).
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ from pathlib import Path
 
 from .bibliography import load_bibliography
 from .config import ConfigError, Settings, load_settings
-from .pages import MARKDOWN_SUFFIXES, check_files, markdown_files, shown_from
+from .diff import DiffError, claim_diff
+from .diff import as_json as diff_as_json
+from .diff import as_markdown as diff_as_markdown
+from .diff import as_text as diff_as_text
+from .pages import MARKDOWN_SUFFIXES, markdown_files, shown_from
+from .pipeline import check_files
 from .report import as_explanation, as_github, as_json, as_text, summary
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="claimcheck", description="Check every statistic in the guide against its cited sources.")
+    parser = argparse.ArgumentParser(prog="claimcheck", description="Check every statistic in the guide against its cited sources.",
+                                     epilog="claimcheck diff BASE: the claims added, changed and removed since git revision BASE (claimcheck diff --help)")
     parser.add_argument("paths", nargs="*", type=Path, help="Markdown files or folders (default: docs_dir of mkdocs.yml)")
     parser.add_argument("--bib", type=Path, help="BibTeX file (default: extra.claimcheck.bibliography of mkdocs.yml)")
     parser.add_argument("--config", type=Path, help="mkdocs.yml to take defaults from (default: the nearest mkdocs.yml in this folder or above)")
@@ -28,7 +35,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _diff_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="claimcheck diff", description="List the claims added, changed and removed between git revision BASE and the working tree.")
+    parser.add_argument("base", metavar="BASE", help="git revision to compare with: a branch, tag or commit")
+    parser.add_argument("--config", type=Path, help="mkdocs.yml of the site (default: the nearest mkdocs.yml in this folder or above)")
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["diff"]:
+        return _diff(_diff_parser().parse_args(argv[1:]))
     args = _parser().parse_args(argv)
     # A run builds ~100,000 objects that live until it ends (cached pages and
     # the bibliography); cyclic garbage collection passes over them would cost
@@ -82,10 +100,7 @@ def _is_subset(paths: list[Path], docs_dir: Path) -> bool:
     """Do the PATHs given leave pages of the site out? A single page does, and so
     does a folder inside the docs folder; other folders are taken as a site."""
     docs = docs_dir.resolve()
-    for path in (p.resolve() for p in paths):
-        if path.is_file() or (path != docs and docs in path.parents):
-            return True
-    return False
+    return any(path.is_file() or (path != docs and docs in path.parents) for path in (p.resolve() for p in paths))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -103,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
     bibliography = load_bibliography(bib, _from_root(bib, root))
     snippets = shown_from(settings.snippets, root)
     report = check_files(files, bibliography, settings.options, whole_site=not _is_subset(args.paths, settings.docs_dir), snippets=snippets,
-                         status_max_age_years=settings.status_max_age_years)
+                         status_max_age_years=settings.status_max_age_years, levels=settings.levels, grade_limits=settings.grade_limits)
     if args.format == "json":
         print(as_json(report))
     elif args.format == "github":
@@ -120,6 +135,20 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    """`claimcheck diff BASE`: the claim diff, in the format asked for."""
+    config = args.config or _find_config()
+    try:
+        if config is None or not config.is_file():
+            raise ConfigError(f"{config or 'mkdocs.yml'}: not found; pass --config with the site's mkdocs.yml")
+        diff = claim_diff(config, args.base)
+    except (ConfigError, DiffError) as exc:
+        print(f"claimcheck diff: {exc}", file=sys.stderr)
+        return 2
+    print({"text": diff_as_text, "json": diff_as_json, "markdown": diff_as_markdown}[args.format](diff))
+    return 0
+
+
 def _explain(where: str, args: argparse.Namespace, settings: Settings, root: Path) -> int:
     """`--explain FILE:LINE`: check that one page and explain its claims on LINE."""
     file, _, line = where.rpartition(":")
@@ -131,7 +160,8 @@ def _explain(where: str, args: argparse.Namespace, settings: Settings, root: Pat
         raise UsageError(f"--explain {where}: {file if not page.is_file() else bib}: no such file")
     bibliography = load_bibliography(bib)
     report = check_files([(page, page.as_posix())], bibliography, settings.options, whole_site=False,
-                         snippets=shown_from(settings.snippets, root), status_max_age_years=settings.status_max_age_years)
+                         snippets=shown_from(settings.snippets, root), status_max_age_years=settings.status_max_age_years,
+                         levels=settings.levels, grade_limits=settings.grade_limits)
     if not report.pages:
         raise UsageError(f"--explain {where}: the page could not be read")
     print(as_explanation(report.pages[0], int(line), bibliography, report.abbreviations))

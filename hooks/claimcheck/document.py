@@ -14,11 +14,13 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import yaml
 
 from .citations import KEY_IN_TEXT
+from .text import LineIndex
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 ADMONITION = re.compile(r"^( *)(?:!!!|\?\?\?\+?|===)[ \t]")
@@ -34,6 +36,8 @@ NOT_PROSE_LINE = re.compile(r"^ *(?:\*\[[^\]]*\]:|-{2,}8<-{2,}|;;;)")
 MARKDOWN_HTML_LINE = re.compile(r"^ *(?:<[A-Za-z][\w-]*\b[^<>]*\bmarkdown\b[^<>]*>|</[A-Za-z][\w-]*\s*>) *$")
 #: The page title and summary readers see first, in the front matter.
 FRONT_MATTER_TEXT = re.compile(r"^(?:title|description):[ \t]*", re.MULTILINE)
+#: An ATX heading as written: its marks, then its text.
+HEADING = re.compile(r"\s*(#{1,6})\s+(.*?)\s*#*\s*(?:\{[^}]*\})?\s*$")
 HEADING_MARKS = re.compile(r"^ {0,3}#{1,6}(?=[ \t]|$)|[ \t]+#+[ \t]*$", re.MULTILINE)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)(?:[ \t]*\[[ xX]\](?=[ \t]))?)?")
@@ -111,13 +115,26 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     waivers: list[tuple[int, str]] = field(default_factory=list)
     meta_error: str | None = None
-    _line_starts: list[int] = field(default_factory=list, repr=False)
+    _lines: LineIndex | None = field(default=None, repr=False, compare=False)
 
     def line_of(self, offset: int) -> int:
         """1-based line number of a character offset."""
-        if not self._line_starts:
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.source)]
-        return bisect.bisect_right(self._line_starts, offset)
+        if self._lines is None:
+            self._lines = LineIndex(self.source)
+        return self._lines(offset)
+
+    def headings(self) -> list[tuple[int, int, str]]:
+        """(level, line, text) of every heading outside code, the text without
+        its closing `#`s or `{ attribute list }`."""
+        found = []
+        for unit in self.units:
+            if unit.kind != "heading":
+                continue
+            start, end = unit.regions[0]
+            m = HEADING.match(self.text(start, end))
+            if m:
+                found.append((len(m.group(1)), self.line_of(start), m.group(2)))
+        return found
 
     def text(self, start: int, end: int) -> str:
         return self.source[start:end]
@@ -224,10 +241,16 @@ def _blocks(view: str, code: list[tuple[int, int]]) -> list[_Block]:
     return blocks
 
 
+def _prefix_end(line: str) -> int:
+    """Where a line's quote and list markers end (`LINE_PREFIX` matches every line)."""
+    found = LINE_PREFIX.match(line)
+    return found.end() if found else 0
+
+
 def _mask_inline(region: str) -> str:
     """Blank the parts of a block of prose that are not running text."""
     lines = region.split("\n")
-    region = "\n".join(" " * len(m.group(0)) + line[m.end():] for line in lines for m in [LINE_PREFIX.match(line)])
+    region = "\n".join(" " * (end := _prefix_end(line)) + line[end:] for line in lines)
     region = _mask_code_spans(region)
     for pattern in INLINE_NOT_PROSE[:KEYS_KEPT_FROM]:
         region = pattern.sub(lambda m: _blank(m.group(0)), region)
@@ -289,8 +312,8 @@ def sentence_spans(prose: str, start: int, end: int) -> list[tuple[int, int]]:
             cut = close + 1 if close != -1 else cut
         cuts.append(cut)
     cuts.append(end)
-    spans = []
-    for a, b in zip(cuts, cuts[1:]):
+    spans: list[tuple[int, int]] = []
+    for a, b in pairwise(cuts):
         if spans and not re.search(r"\w", prose[a:b]):
             spans[-1] = (spans[-1][0], b)
         else:
@@ -335,6 +358,26 @@ def _block_titles(lines: list[str], starts: list[int], front_lines: int, code: l
         title = (starts[number] + m.start("title"), starts[number] + m.end("title"))
         found.append((title, (starts[number], starts[last] + len(lines[last]))))
     return found
+
+
+def _block_units(text: str, order: list[tuple[str, int]], groups: dict[tuple[str, int], list[tuple[int, int]]],
+                 headings: list[tuple[int, int]], headers: dict[tuple[str, int], tuple[int, int]]) -> list[Unit]:
+    """The units of the page's blocks, in `order`: each sentence of a paragraph,
+    each heading with the text it heads, each list item, row or other block whole."""
+    units: list[Unit] = []
+    for key in order:
+        kind = key[0]
+        if kind == "sentence":
+            for start, end in groups[key]:
+                units.extend(Unit("sentence", (span,)) for span in sentence_spans(text, start, end))
+        elif kind == "heading":
+            (a, b), = groups[key]
+            level = next(level for offset, level in headings if offset == a)
+            end = next((offset for offset, other in headings if offset > a and other <= level), len(text))
+            units.append(Unit("heading", ((a, b),), scope=(a, end)))
+        else:
+            units.append(Unit(kind, tuple(groups[key]), header=headers.get(key)))
+    return units
 
 
 def parse_document(source: str, path: str = "<text>") -> Document:
@@ -384,18 +427,7 @@ def parse_document(source: str, path: str = "<text>") -> Document:
             prose[a:b] = _mask_inline(source[a:b])
             units.append(Unit("definition", ((a, b),)))
     text = "".join(prose)
-    for key in order:
-        kind = key[0]
-        if kind == "sentence":
-            for region in groups[key]:
-                units.extend(Unit("sentence", (span,)) for span in sentence_spans(text, *region))
-        elif kind == "heading":
-            (a, b), = groups[key]
-            level = next(level for offset, level in headings if offset == a)
-            end = next((offset for offset, other in headings if offset > a and other <= level), len(source))
-            units.append(Unit("heading", ((a, b),), scope=(a, end)))
-        else:
-            units.append(Unit(kind, tuple(groups[key]), header=headers.get(key)))
+    units.extend(_block_units(text, order, groups, headings, headers))
     units.sort(key=lambda unit: unit.regions[0][0])
     waivers = [
         (m.start(), m.group("reason").strip())

@@ -22,6 +22,7 @@ its markers and References, and site-wide pages link as if at the site root.
 
 from __future__ import annotations
 
+import datetime
 import posixpath
 import re
 import sys
@@ -38,9 +39,12 @@ from markdown.treeprocessors import Treeprocessor
 from .bibliography import load_bibliography
 from .check import PageReport, SiteReport
 from .config import ConfigError, Settings, load_settings
-from .pages import check_files, markdown_files, shown_from
-from .render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_html, plain_text, render_markdown
-from .standards import as_date, next_review
+from .formatting import restore_formatted
+from .pages import markdown_files, shown_from
+from .pipeline import check_files
+from .render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_anchor, ledger_html, plain_text, relative_url, render_markdown
+from .standards import ReadingGrades, as_date, next_review
+from .text import is_http_url
 
 BIBLIOGRAPHY_MARKER = "<!-- claimcheck:bibliography -->"
 LEDGER_MARKER = "<!-- claimcheck:ledger -->"
@@ -54,7 +58,7 @@ REPOSITORY_LINK = "]({repository}"
 
 def repository_address(value: object) -> str | None:
     """`extra.repository` when it is an http(s) address (no trailing slash), else None."""
-    if isinstance(value, str) and re.match(r"^https?://[^\s\"'<>()]+$", value):
+    if isinstance(value, str) and is_http_url(value) and "(" not in value and ")" not in value:  # it stands in `](...)`
         return value.rstrip("/")
     return None
 
@@ -99,7 +103,7 @@ def _mkdocs_page(md: Markdown) -> GeneratorPage | None:
     the page's file, every file of the site and the config."""
     for processor in md.treeprocessors:
         file, files, config = (getattr(processor, name, None) for name in ("file", "files", "config"))
-        if file is None or not hasattr(file, "src_uri") or not hasattr(files, "documentation_pages"):
+        if file is None or files is None or not hasattr(file, "src_uri") or not hasattr(files, "documentation_pages"):
             continue
         config_path = getattr(config, "config_file_path", None)
         docs = list(files.documentation_pages())
@@ -151,8 +155,7 @@ def page_title(report: PageReport, fallback: str) -> str:
     title = report.document.meta.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
-    heading = re.search(r"^#\s+(.+?)\s*#*\s*$", report.document.source, re.MULTILINE)
-    return heading.group(1) if heading else fallback
+    return next((text for level, _, text in report.document.headings() if level == 1), fallback)
 
 
 def _file_name(path: str) -> str:
@@ -168,13 +171,21 @@ def _file_name(path: str) -> str:
 class CheckedSite:
     report: SiteReport
     pages: dict[str, PageReport]
-    grades: dict[str, float]
+    grades: dict[str, ReadingGrades]
+    ledger: str | None  # the page holding the evidence ledger
 
 
 _lock = threading.Lock()
-_last: tuple[object, CheckedSite] | None = None
+
+
+class _Memo:
+    """What the module keeps between pages and builds (one process, several Markdown instances)."""
+
+    last: tuple[object, CheckedSite] | None = None  # the last whole-site check and what it was made of
+    reported: CheckedSite | None = None  # whose errors strict mode has printed
+
+
 _settings: dict[Path, tuple[tuple[int, int], Settings]] = {}
-_reported: CheckedSite | None = None  # whose errors strict mode has printed
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -199,31 +210,37 @@ def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] |
     """The whole-site check of `pages` (default: every page in docs_dir, as
     `claimcheck` finds them), made again only when a page, the bibliography or
     a snippet file changed. The MkDocs hook and the extension share it."""
-    global _last
     if pages is None:
         pages = sorted(markdown_files([settings.docs_dir], settings.docs_dir), key=lambda page: site_order(page[1]))
     signature = (settings, root, tuple((str(f), shown, _stamp(f)) for f, shown in pages),
                  _stamp(settings.bibliography), tuple(_stamp(s) for s in settings.snippets))
     with _lock:
-        if _last is not None and _last[0] == signature:
-            return _last[1]
+        if _Memo.last is not None and _Memo.last[0] == signature:
+            return _Memo.last[1]
         try:
             shown = settings.bibliography.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             shown = str(settings.bibliography)
-        report = check_files(pages, load_bibliography(settings.bibliography, shown), settings.options,
-                             snippets=shown_from(settings.snippets, root), status_max_age_years=settings.status_max_age_years)
+        bibliography = load_bibliography(settings.bibliography, shown)
+        restore_formatted(bibliography)
+        report = check_files(pages, bibliography, settings.options, snippets=shown_from(settings.snippets, root),
+                             status_max_age_years=settings.status_max_age_years, levels=settings.levels,
+                             grade_limits=settings.grade_limits)
         checked = CheckedSite(report, {page.path: page for page in report.pages},
-                              {page.path: page.grade for page in report.pages if page.grade is not None})
-        _last = (signature, checked)
+                              {page.path: page.grades for page in report.pages if page.grades is not None},
+                              next((page.path for page in report.pages if LEDGER_MARKER in page.document.source), None))
+        _Memo.last = (signature, checked)
         return checked
 
 
 def page_links(site: CheckedSite, where: GeneratorPage) -> dict[str, PageLink]:
     """Where each checked page is published, for links between pages."""
-    urls = where.urls or {}
-    return {path: PageLink(urls.get(path, page_url(path, where.directory_urls)), page_title(page, _file_name(path)))
-            for path, page in site.pages.items()}
+    return {path: PageLink(published_url(path, where), page_title(page, _file_name(path))) for path, page in site.pages.items()}
+
+
+def published_url(path: str, where: GeneratorPage) -> str:
+    """Where the generator publishes a docs page (its own URL when it says, else as it would)."""
+    return (where.urls or {}).get(path) or page_url(path, where.directory_urls)
 
 
 # --------------------------------------------------------------------------- what the MkDocs hook takes
@@ -237,6 +254,8 @@ class SearchView:
     content: str
     rendered: RenderedPage
     excluded: bool  # the ledger: it repeats every page's claims, so search leaves it out
+    #: The page as shown, before its markers were filled: `mkdocs serve` marks problems in it.
+    unfilled: str = ""
 
     def text(self) -> str:
         return "" if self.excluded else fill_placeholders(self.content, self.rendered, search_view=True)
@@ -288,10 +307,10 @@ class CitationPreprocessor(Preprocessor):
             shown = "\n".join(problem.format() for problem in site.report.errors)
             _print_once(site, shown)
             raise ClaimErrors(f"claimcheck: {len(site.report.errors)} error(s); the site is not built:\n{shown}")
-        _note_next_review(where.meta)
+        scanned = site.pages.get(where.path) if where.path else None
+        _note_review(where.meta, scanned)
         markdown = link_repository("\n".join(lines), (where.extra or {}).get("repository"))
-        rendered = render_markdown(markdown, site.report.bibliography, settings.citation_style,
-                                   site.pages.get(where.path) if where.path else None)
+        rendered = render_markdown(markdown, site.report.bibliography, settings.citation_style, scanned)
         for marker, token in GENERATED.items():
             rendered.markdown = rendered.markdown.replace(marker, f"\n\n{token}\n\n")
         self.page.where, self.page.site, self.page.rendered, self.page.tree_done = where, site, rendered, False
@@ -301,21 +320,25 @@ class CitationPreprocessor(Preprocessor):
 def _print_once(site: CheckedSite, shown: str) -> None:
     """Strict mode's errors, one line each as `claimcheck` prints them, before the
     generator's traceback; once, though a generator may go on to render every page."""
-    global _reported
-    if _reported is not site:
-        _reported = site
+    if _Memo.reported is not site:
+        _Memo.reported = site
         print(shown, file=sys.stderr, flush=True)
 
 
-def _note_next_review(meta: dict[str, Any] | None) -> None:
-    """A page `reviewed` on a date is due for review `next_review` (shown by the theme's page template)."""
-    if meta is None or "next_review" in meta:
+def _note_review(meta: dict[str, Any] | None, scanned: PageReport | None) -> None:
+    """What the theme's page template (overrides/main.html) shows of the page's review:
+    `reviewed` and `next_review` as dates (a quoted `reviewed: "2026-11-23"` is a
+    string in the front matter), and `review_overdue`, exactly when the checker found
+    the page overdue (its reader's notice)."""
+    if meta is None:
         return
+    for name in ("reviewed", "next_review"):
+        if as_date(meta.get(name)) is not None:
+            meta[name] = as_date(meta[name])
     reviewed = meta.get("reviewed")
-    date = as_date(reviewed)
-    if date is not None:
-        due = next_review(date)
-        meta["next_review"] = due if not isinstance(reviewed, str) else due.isoformat()
+    if isinstance(reviewed, datetime.date) and "next_review" not in meta:
+        meta["next_review"] = next_review(reviewed)
+    meta["review_overdue"] = scanned is not None and any(p.kind == "review-overdue" for p in scanned.problems)
 
 
 class TreeDone(Treeprocessor):
@@ -352,10 +375,28 @@ class CitationPostprocessor(Postprocessor):
             if where.meta is not None:  # the ledger repeats every page's claims: keep it out of search
                 where.meta["search"] = {"exclude": True}
             full = full.replace(LEDGER_SPOT, ledger_html(site.report, links, where.link_base, site.grades))
+        full = _link_own_ledger_section(full, site, where)
         if where.path is not None:
-            _search_views[where.path] = SearchView(search, rendered, excluded)
+            _search_views[where.path] = SearchView(search, rendered, excluded, full)
         _plain_toc(getattr(self.md, "toc_tokens", []), rendered)
         return fill_placeholders(full, rendered)
+
+
+#: A link's target without a fragment, as the generators write it.
+LINK_TARGET = re.compile(r'href="([^"#]*)"')
+
+
+def _link_own_ledger_section(html: str, site: CheckedSite, where: GeneratorPage) -> str:
+    """A page's own links to the evidence ledger go to its section there (only
+    in the built page: the editor's Markdown links to the ledger page)."""
+    scanned = site.pages.get(where.path) if where.path else None
+    if site.ledger is None or scanned is None or not scanned.claims or site.ledger == where.path:
+        return html
+    targets = {relative_url(where.link_base, published_url(site.ledger, where))}
+    if where.link_base == where.path:  # Zensical: links still name the ledger's source file, rewritten later
+        targets.add(posixpath.relpath(site.ledger, posixpath.dirname(where.path) or "."))
+    anchor = ledger_anchor(scanned.path)
+    return LINK_TARGET.sub(lambda link: f'href="{link[1]}#{anchor}"' if link[1] in targets else link[0], html)
 
 
 def _plain_toc(tokens: list[dict[str, Any]], rendered: RenderedPage) -> None:
@@ -369,8 +410,8 @@ def _plain_toc(tokens: list[dict[str, Any]], rendered: RenderedPage) -> None:
 class CitationsExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
-            "config_file": ["", "the mkdocs.yml holding `extra.claimcheck`, relative to the project folder "
-                                "(default: the one being built)"],
+            "config_file": ["", ("the mkdocs.yml holding `extra.claimcheck`, relative to the project folder "
+                                 "(default: the one being built)")],
             "strict": [False, "stop the build when the whole-site check finds an error"],
         }
         super().__init__(**kwargs)

@@ -1,19 +1,12 @@
-"""Reading pages from disk and checking a whole set of them."""
+"""Finding and reading pages on disk (`pipeline.check_files` checks them)."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
-from . import cache
-from .bibliography import Bibliography
-from .cache import cache_key
-from .check import PageReport, SiteReport, check_page, check_site
-from .document import normalise, parse_document
+from .document import normalise
 from .problems import Problem
-from .topics import parse_abbreviations
-from .standards import check_sources, check_standards, check_working_notes, reading_grade
-from .status import STATUS_MAX_AGE_YEARS, check_status
+from .text import decode_utf8
 
 
 def read_text(path: Path, shown: str) -> str | Problem:
@@ -23,29 +16,8 @@ def read_text(path: Path, shown: str) -> str | Problem:
         raw = path.read_bytes()
     except OSError as exc:
         return Problem(shown, 1, "page-error", "", f"cannot read the page ({exc.strerror or exc})")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return Problem(shown, line, "page-error", "", f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8")
-    return normalise(text)
-
-
-def _checked(text: str, shown: str, bibliography: Bibliography, options: frozenset[str], abbreviations: dict[str, str]) -> PageReport:
-    """check_page with its reading grade, from the cache when the page, the
-    bibliography, the options and the site's abbreviations are unchanged."""
-    words = "\n".join(f"{k}\t{v}" for k, v in sorted(abbreviations.items()))
-    key = cache_key("page", shown, text, bibliography.digest, ",".join(sorted(options)), words)
-    report = cache.load("page", key)
-    if isinstance(report, PageReport):
-        return report
-    document = parse_document(text, shown)
-    report = check_page(document, bibliography, options, abbreviations)
-    report.problems.extend(check_working_notes(document))  # depends on the text alone: cached with the page
-    if document.meta.get("audience", "patients") == "patients":
-        report.grade = reading_grade(document)
-    cache.save("page", key, report)
-    return report
+    text = decode_utf8(raw, shown, "page-error")
+    return text if isinstance(text, Problem) else normalise(text)
 
 
 #: What counts as a Markdown page (the checker reads pages the way MkDocs's default `docs_dir` holds them).
@@ -76,47 +48,3 @@ def markdown_files(paths: list[Path], docs_dir: Path | None = None) -> list[tupl
         else:
             found.append((path, path.name))
     return found
-
-
-def check_files(
-    files: list[tuple[Path, str]],
-    bibliography: Bibliography,
-    options: frozenset[str] = frozenset(),
-    today: datetime.date | None = None,
-    whole_site: bool = True,
-    snippets: list[tuple[Path, str]] | None = None,
-    status_max_age_years: int = STATUS_MAX_AGE_YEARS,
-) -> SiteReport:
-    """Check every page (given as file and the path it is shown as) and the site
-    as a whole: claims, citations and the health-content standards. With
-    `whole_site` false the pages are a subset, so no entry is called uncited.
-    `snippets` are files appended to every page (abbreviations): their
-    definitions give the topic check the guide's abbreviations, and their text
-    is checked for claims like a page's (without the page standards)."""
-    today = today or datetime.date.today()
-    reports: list[PageReport] = []
-    unreadable: list[Problem] = []
-    abbreviations: dict[str, str] = {}
-    snippet_problems: list[Problem] = []
-    for file, shown in snippets or []:
-        text = read_text(file, shown)
-        if isinstance(text, Problem):
-            unreadable.append(text)
-            continue
-        abbreviations.update(parse_abbreviations(text))
-        snippet_problems.extend(_checked(text, shown, bibliography, options, {}).problems)
-    for file, shown in files:
-        text = read_text(file, shown)
-        if isinstance(text, Problem):
-            unreadable.append(text)
-            continue
-        report = _checked(text, shown, bibliography, options, abbreviations)
-        report.problems = report.problems + check_standards(report.document, today, report.grade)
-        reports.append(report)
-    site = check_site(reports, bibliography, whole_site)
-    site.problems.extend(check_sources(site, today))
-    site.status_claims, status_problems = check_status(site, today, status_max_age_years)
-    site.problems.extend(status_problems)
-    site.problems[:0] = unreadable + snippet_problems
-    site.abbreviations = abbreviations
-    return site

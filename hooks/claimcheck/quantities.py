@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 #: How a number is qualified in the prose; decides how loosely it matches.
 EXACT, APPROX, FRACTION, NEARLY, AT_LEAST, AT_MOST = (
@@ -197,58 +198,27 @@ CURRENCY = r"US\$|\$|€|£"
 DURATION = r"(?:minutes?|hours?|days?|weeks?|months?|years?)\b"
 #: The object a multiplier compares with: "twice that of", "three times those in".
 COMPARED = r"(?:that|those)\s(?:of|in|for|among|seen\sin|found\sin)"
+#: "NNT 6", "number needed to treat was 9": how many people treated for one more to benefit.
+NNT = r"(?-i:\bNNTs?\b)|numbers?\sneeded\sto\streat"
 RATIO = r"(?:adjusted\s)?(?:odds|hazard|risk|rate|incidence\srate)\sratio|relative\srisk|(?-i:\b(?:a?OR|a?HR|RR|IRR)\b)"
 # A number must not be glued to a name: DSM-5, ICD-10, CYP2D6, 5-HT1A, COVID-19.
 START = r"(?<![\w.,/\-–@#:])"
 END = r"(?![\w]|-[A-Za-z]|\.\d|,\d{3})"
-
-CLAIM_SYNTAX = rf"""
-    (?=[\d≥≤><~≈$€£]|(?<!\w)\w)  # every form starts at a digit, a sign or a word's start: skip the rest fast
-    (?P<symbol>[≥≤><~≈]\s?)?
-    (?:
-        {START}between\s(?P<btw_lo>{NUM})\s?(?:%|per\s?cent|percent)?\sand\s(?P<btw_hi>{NUM}){PERCENT}
-      | {START}(?P<pct_lo>{NUM})(?:{PERCENT})?{DASH}(?P<pct_hi>{NUM}){PERCENT}
-      | {START}(?P<pct>{NUM}){PERCENT}
-      | {START}(?P<pp>{NUM}){POINTS}
-      | {START}(?P<cur>{CURRENCY})\s?(?P<money>{NUM})(?:\s?(?P<money_mag>{MAGNITUDE}|m\b|k\b))?
-      | {START}(?P<count>{NUM}|{WORDNUM})\s(?P<count_mag>{MAGNITUDE})
-      | \b(?:{RATIO})s?\s?(?:of\s|was\s|were\s|=\s?|:\s?|,\s)?(?P<ratio_lo>{NUM})(?:\s?(?:-|–|to)\s?(?P<ratio_hi>{NUM}))?
-      | {START}(?P<fold>{NUM})(?:\s?-?\s?fold\b|\s?×|x(?=\s))
-      | {START}(?P<times>{NUM}|{WORDNUM})\stimes\s(?:as|more|higher|greater|lower|less|the|likelier|{COMPARED})\b
-      | \b(?P<mult>twice|thrice|double|triple)\s(?:as|the|more|{COMPARED})\b
-      | \b(?P<mult_half>half)\s(?:as|{COMPARED})\b
-      | {START}\b(?P<half>half)\b
-      | \b(?P<in_a>{NUM}|{WORDNUM})\s(?:in|out\sof)\s(?P<in_b>{NUM}|{WORDNUM})\b(?!\s?(?:%|per))
-      | {START}(?P<sl_a>\d)/(?P<sl_b>\d{{1,2}})(?![\d/])
-      | \b(?P<fr_num>a|an|one|two|three|four|five|six|seven|eight|nine)(?P<fr_sep>[\s-])(?P<fr_den>{DENOM})\b
-      | {START}(?P<dur_lo>{NUM}|{WORDNUM}){DASH}(?P<dur_hi>{NUM}|{WORDNUM})\s(?P<dur_unit>{DURATION})
-      | {START}(?P<dur>{NUM}|{WORDNUM})[\s-](?P<dur_unit1>{DURATION})
-      | (?P<big>(?<![\w.,/\-–@#:$£€])\d{{1,3}}(?:,\d{{3}})+)(?!\s?(?:%|per))
-      | \b(?P<dated_verb>approved|licensed|authori[sz]ed|cleared|introduced|launched)\b
-        (?P<dated_gap>[^.;\n]{{0,40}}?)\bin\s(?P<year>1[89]\d\d|20\d\d)\b
-    )
-    {END}
-    """
-
-
-@functools.cache
-def _claim_pattern() -> re.Pattern[str]:
-    """The statistic grammar, compiled on first use (it takes milliseconds, and
-    a build whose pages all come from the cache never needs it)."""
-    return re.compile(CLAIM_SYNTAX, re.VERBOSE | re.IGNORECASE)
 
 HEDGE_BEFORE = re.compile(
     r"(?:\b(?:about|approximately|approx\.|roughly|around|some|an\s+estimated|estimated|"
     r"circa|ca\.|close\s+to|nearly|almost|just\s+under|just\s+over)|~|≈)\s*$",
     re.IGNORECASE,
 )
+#: "no more than" and "not more than" are upper bounds: "more than" counts only without them.
+NOT_NEGATED = r"(?<!\bno\s)(?<!\bnot\s)"
 LOWER_BOUND_BEFORE = re.compile(
-    r"\b(?:at\s+least|more\s+than|over|greater\s+than|upwards\s+of|in\s+excess\s+of|"
+    rf"\b(?:at\s+least|{NOT_NEGATED}more\s+than|over|{NOT_NEGATED}greater\s+than|upwards\s+of|in\s+excess\s+of|"
     r"no\s+fewer\s+than|no\s+less\s+than|above|exceeds?|exceeding)\s*$",
     re.IGNORECASE,
 )
 UPPER_BOUND_BEFORE = re.compile(
-    r"\b(?:up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|fewer\s+than|less\s+than|"
+    rf"\b(?:up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|{NOT_NEGATED}fewer\s+than|{NOT_NEGATED}less\s+than|"
     r"under|below|at\s+most|no\s+more\s+than|not\s+more\s+than|does\s+not\s+exceed|"
     r"do\s+not\s+exceed|not\s+exceed(?:ing)?)\s*$",
     re.IGNORECASE,
@@ -328,126 +298,232 @@ def _is_proportion(before: str, after: str, needs_context: bool) -> bool:
     return needs_context and bool(CLAUSE_END.match(after))
 
 
-def _range(lo: str, hi: str, unit: str, scale: float = 1.0) -> tuple[float, float, float]:
+
+
+def _range(lo: str, hi: str, scale: float = 1.0) -> Reading:
+    """A range as written, in units of `scale`; slack from the more precise end."""
     low, s1 = _number(lo)
     high, s2 = _number(hi)
-    return low * scale, high * scale, max(s1, s2) * scale
+    return Reading(low * scale, high * scale, max(s1, s2) * scale)
 
 
-def _statistic(m: re.Match, text: str, options: frozenset[str]) -> Statistic | None:
-    g = m.groupdict()
+def _scaled(text: str, scale: float = 1.0) -> Reading:
+    """One number as written, in units of `scale`."""
+    value, slack = _number(text)
+    return Reading(value * scale, value * scale, slack * scale)
+
+
+# --------------------------------------------------------------------------- the forms
+#
+# Each form of the grammar is one `Form` in `FORMS`: its pattern, and a reader
+# that turns the pattern's named groups into a `Reading` (or None: not a claim
+# here). Group names are the form's own: `FORMS` renames them apart when it
+# joins the patterns into one alternation, tried in table order. A new form is
+# one entry (and its reader) here, and one row in tests/claimcheck/test_quantities.py.
+
+#: A form's named groups as matched (None for an optional group that did not take part).
+Groups = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a form reads from its match: the interval, with half a step of its
+    last digit, and the unit or unqualified qualifier where the words decide them."""
+
+    low: float
+    high: float
+    slack: float
+    unit: str | None = None  # else the form's
+    qualifier: str | None = None  # else the form's
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way a statistic is written: its pattern and how it is read."""
+
+    name: str  # also names the form's alternative in the joined grammar
+    kind: str  # `Statistic.form`: percentage, proportion, multiplier, ratio, count, money, duration, date
+    pattern: str  # verbose, case-insensitive; its named groups are what `read` gets
+    read: Callable[[Groups, str, str], Reading | None]  # (groups, 30 characters before, 20 after)
+    unit: str = ""  # the unit compared, unless `read` gives one
+    qualifier: str = EXACT  # how it is qualified when no hedge or bound stands by it
+    option: str | None = None  # read only when this option is on ("durations", "dated_events")
+    not_followed_by: re.Pattern[str] | None = None  # what after it makes it no claim ("95% CI")
+
+
+def _between(g: Groups, before: str, after: str) -> Reading | None:
+    return _range(g["lo"], g["hi"])
+
+
+def _rising_range(g: Groups, before: str, after: str) -> Reading | None:
+    reading = _range(g["lo"], g["hi"])
+    return reading if reading.low <= reading.high else None
+
+
+def _one_number(g: Groups, before: str, after: str) -> Reading | None:
+    return _scaled(g["value"])
+
+
+def _money(g: Groups, before: str, after: str) -> Reading | None:
+    magnitude = (g["magnitude"] or "").lower()
+    scale = MAGNITUDES.get(magnitude, {"m": 1e6, "k": 1e3}.get(magnitude, 1.0))
+    return replace(_scaled(g["value"], scale), unit=CURRENCIES[g["currency"].upper()])
+
+
+def _count(g: Groups, before: str, after: str) -> Reading | None:
+    return _scaled(g["value"], MAGNITUDES[g["magnitude"].lower()])
+
+
+def _ratio(g: Groups, before: str, after: str) -> Reading | None:
+    return _range(g["lo"], g["hi"]) if g["hi"] is not None else _scaled(g["lo"])
+
+
+def _times(g: Groups, before: str, after: str) -> Reading | None:
+    """"2.5-fold", "3 times more"; a word ("three times") is as loose as a fraction."""
+    if g["value"].lower() in WORD_NUMBERS:
+        value = float(WORD_NUMBERS[g["value"].lower()])
+        return Reading(value, value, 0.05, qualifier=FRACTION)
+    return _scaled(g["value"])
+
+
+def _multiplier_word(g: Groups, before: str, after: str) -> Reading | None:
+    value = float(MULTIPLIER_WORDS[g["word"].lower()])
+    return Reading(value, value, 0.05 * value / 2)
+
+
+def _share(percent: float) -> Reading:
+    return Reading(percent, percent, 0.05)
+
+
+def _half(g: Groups, before: str, after: str) -> Reading | None:
+    if not _is_proportion(before, after, needs_context=True) or ORDINAL_HALF.search(before) or TIME_HALF.match(after):
+        return None
+    return _share(50.0)
+
+
+def _n_in_m(g: Groups, before: str, after: str) -> Reading | None:
+    a, _ = _number(g["a"])
+    b, _ = _number(g["b"])
+    return _share(100 * a / b) if 0 < a < b <= 1000 else None
+
+
+def _slash(g: Groups, before: str, after: str) -> Reading | None:
+    a, b = int(g["a"]), int(g["b"])
+    return _share(100 * a / b) if 0 < a < b <= 10 else None
+
+
+def _word_fraction(g: Groups, before: str, after: str) -> Reading | None:
+    """"two-thirds", "a quarter" (an ordinal unless the context makes it a share)."""
+    numerator = WORD_NUMBERS[g["numerator"].lower()]
+    denominator_word = g["denominator"].lower()
+    plural = denominator_word.endswith("s") and denominator_word != "halves"
+    if numerator >= DENOMINATORS[denominator_word] or (numerator > 1) != plural:
+        return None
+    if g["numerator"].lower() in ("a", "an") and not _is_proportion(before, after, needs_context=False):
+        return None
+    return _share(100 * numerator / DENOMINATORS[denominator_word])
+
+
+def _duration(g: Groups, before: str, after: str) -> Reading | None:
+    scale = DAYS_PER_UNIT[g["unit"].lower().rstrip("s") + "s"]
+    return _range(g["lo"], g["hi"], scale) if g.get("hi") is not None else _scaled(g["lo"], scale)
+
+
+def _year(g: Groups, before: str, after: str) -> Reading | None:
+    return Reading(float(g["year"]), float(g["year"]), 0.5)
+
+
+#: "between 20 and 40%", "70-80%", "70%", "5 percentage points": percentages, but not "95% CI".
+FORMS: tuple[Form, ...] = (
+    Form("between", pattern=rf"{START}between\s(?P<lo>{NUM})\s?(?:%|per\s?cent|percent)?\sand\s(?P<hi>{NUM}){PERCENT}",
+         read=_between, unit="%", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
+    Form("percent_range", pattern=rf"{START}(?P<lo>{NUM})(?:{PERCENT})?{DASH}(?P<hi>{NUM}){PERCENT}",
+         read=_rising_range, unit="%", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
+    Form("percent", pattern=rf"{START}(?P<value>{NUM}){PERCENT}", read=_one_number, unit="%", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
+    Form("points", pattern=rf"{START}(?P<value>{NUM}){POINTS}", read=_one_number, unit="pp", kind="percentage", not_followed_by=CONFIDENCE_LEVEL),
+    Form("money", kind="money", read=_money,
+         pattern=rf"{START}(?P<currency>{CURRENCY})\s?(?P<value>{NUM})(?:\s?(?P<magnitude>{MAGNITUDE}|m\b|k\b))?"),
+    Form("count_magnitude", kind="count", unit="count", read=_count,
+         pattern=rf"{START}(?P<value>{NUM}|{WORDNUM})\s(?P<magnitude>{MAGNITUDE})"),
+    Form("ratio", kind="ratio", unit="x", read=_ratio,
+         pattern=rf"\b(?:{RATIO})s?\s?(?:of\s|was\s|were\s|=\s?|:\s?|,\s)?(?P<lo>{NUM})(?:\s?(?:-|–|to)\s?(?P<hi>{NUM}))?"),
+    Form("nnt", kind="count", unit="count", read=_one_number,
+         pattern=rf"\b(?:{NNT})(?:\s\((?-i:NNTs?)\))?(?:\sfor\s[a-z]+)?\s?(?:of\s|was\s|were\s|is\s|=\s?|:\s?|,\s)?(?P<value>{NUM})\b(?!\s?%)"),
+    Form("fold", kind="multiplier", unit="x", read=_times, pattern=rf"{START}(?P<value>{NUM})(?:\s?-?\s?fold\b|\s?×|x(?=\s))"),
+    Form("times", kind="multiplier", unit="x", read=_times,
+         pattern=rf"{START}(?P<value>{NUM}|{WORDNUM})\stimes\s(?:as|more|higher|greater|lower|less|the|likelier|{COMPARED})\b"),
+    Form("multiplier_word", kind="multiplier", unit="x", qualifier=FRACTION, read=_multiplier_word,
+         pattern=rf"\b(?P<word>twice|thrice|double|triple)\s(?:as|the|more|{COMPARED})\b"),
+    Form("half_as", kind="multiplier", unit="x", qualifier=FRACTION, read=_multiplier_word,
+         pattern=rf"\b(?P<word>half)\s(?:as|{COMPARED})\b"),
+    Form("half", kind="proportion", unit="%", qualifier=FRACTION, read=_half, pattern=rf"{START}\bhalf\b"),
+    Form("n_in_m", kind="proportion", unit="%", qualifier=FRACTION, read=_n_in_m,
+         pattern=rf"\b(?P<a>{NUM}|{WORDNUM})\s(?:in|out\sof)\s(?P<b>{NUM}|{WORDNUM})\b(?!\s?(?:%|per))"),
+    Form("slash", kind="proportion", unit="%", qualifier=FRACTION, read=_slash, pattern=rf"{START}(?P<a>\d)/(?P<b>\d{{1,2}})(?![\d/])"),
+    Form("word_fraction", kind="proportion", unit="%", qualifier=FRACTION, read=_word_fraction,
+         pattern=rf"\b(?P<numerator>a|an|one|two|three|four|five|six|seven|eight|nine)[\s-](?P<denominator>{DENOM})\b"),
+    Form("duration_range", kind="duration", unit="days", option="durations", read=_duration,
+         pattern=rf"{START}(?P<lo>{NUM}|{WORDNUM}){DASH}(?P<hi>{NUM}|{WORDNUM})\s(?P<unit>{DURATION})"),
+    Form("duration", kind="duration", unit="days", option="durations", read=_duration,
+         pattern=rf"{START}(?P<lo>{NUM}|{WORDNUM})[\s-](?P<unit>{DURATION})"),
+    Form("grouped_count", kind="count", unit="count", read=_one_number,
+         pattern=r"(?P<value>(?<![\w.,/\-–@#:$£€])\d{1,3}(?:,\d{3})+)(?!\s?(?:%|per))"),
+    Form("dated_event", kind="date", unit="year", option="dated_events", read=_year,
+         pattern=r"\b(?:approved|licensed|authori[sz]ed|cleared|introduced|launched)\b[^.;\n]{0,40}?\bin\s(?P<year>1[89]\d\d|20\d\d)\b"),
+)
+
+_GROUP = re.compile(r"\(\?P<(\w+)>")
+
+
+def _joined(forms: tuple[Form, ...]) -> tuple[str, dict[str, tuple[Form, tuple[tuple[str, str], ...]]]]:
+    """The forms as one alternation, each alternative a group named after its
+    form and its groups renamed `form__group`; and, by form name, the form
+    with (its group name, the renamed group) pairs."""
+    alternatives, by_name = [], {}
+    for form in forms:
+        groups = tuple((name, f"{form.name}__{name}") for name in _GROUP.findall(form.pattern))
+        renamed = _GROUP.sub(rf"(?P<{form.name}__\g<1>>", form.pattern)
+        alternatives.append(f"(?P<{form.name}>{renamed})")
+        by_name[form.name] = (form, groups)
+    grammar = (r"(?=[\d≥≤><~≈$€£]|(?<!\w)\w)"  # every form starts at a digit, a sign or a word's start: skip the rest fast
+               rf"(?P<symbol>[≥≤><~≈]\s?)?(?:{'|'.join(alternatives)}){END}")
+    return grammar, by_name
+
+
+@functools.cache
+def _grammar() -> tuple[re.Pattern[str], dict[str, tuple[Form, tuple[tuple[str, str], ...]]]]:
+    """The statistic grammar, compiled on first use (it takes milliseconds, and
+    a build whose pages all come from the cache never needs it)."""
+    grammar, by_name = _joined(FORMS)
+    return re.compile(grammar, re.VERBOSE | re.IGNORECASE), by_name
+
+
+def _statistic(m: re.Match[str], text: str, options: frozenset[str]) -> Statistic | None:
+    """The statistic a match of the grammar states, read by the form that matched
+    (the last group to close is the form's own), or None where it is no claim."""
+    form, groups = _grammar()[1][m.lastgroup or ""]
+    if form.option is not None and form.option not in options:
+        return None
     before = text[max(0, m.start() - 30): m.start()]
     after = text[m.end(): m.end() + 20]
-    symbol = g["symbol"]
-    default = EXACT
-    if g["btw_lo"] is not None:
-        low, high, slack = _range(g["btw_lo"], g["btw_hi"], "%")
-        unit, form = "%", "percentage"
-    elif g["pct_lo"] is not None:
-        low, high, slack = _range(g["pct_lo"], g["pct_hi"], "%")
-        unit, form = "%", "percentage"
-        if low > high:
-            return None
-    elif g["pct"] is not None:
-        low, slack = _number(g["pct"])
-        high, unit, form = low, "%", "percentage"
-    elif g["pp"] is not None:
-        low, slack = _number(g["pp"])
-        high, unit, form = low, "pp", "percentage"
-    elif g["money"] is not None:
-        scale = MAGNITUDES.get((g["money_mag"] or "").lower(), {"m": 1e6, "k": 1e3}.get((g["money_mag"] or "").lower(), 1.0))
-        value, slack = _number(g["money"])
-        low = high = value * scale
-        slack *= scale
-        unit, form = CURRENCIES[g["cur"].upper()], "money"
-    elif g["count"] is not None:
-        scale = MAGNITUDES[g["count_mag"].lower()]
-        value, slack = _number(g["count"])
-        low = high = value * scale
-        slack *= scale
-        unit, form = "count", "count"
-    elif g["ratio_lo"] is not None:
-        if g["ratio_hi"] is not None:
-            low, high, slack = _range(g["ratio_lo"], g["ratio_hi"], "x")
-        else:
-            low, slack = _number(g["ratio_lo"])
-            high = low
-        unit, form = "x", "ratio"
-    elif g["fold"] is not None or g["times"] is not None:
-        word = g["fold"] or g["times"]
-        low, slack = _number(word)
-        high, unit, form = low, "x", "multiplier"
-        if word.lower() in WORD_NUMBERS:
-            slack, default = 0.05, FRACTION
-    elif g["mult"] is not None or g["mult_half"] is not None:
-        low = high = float(MULTIPLIER_WORDS[(g["mult"] or g["mult_half"]).lower()])
-        slack, unit, form, default = 0.05 * low / 2, "x", "multiplier", FRACTION
-    elif g["half"] is not None:
-        if not _is_proportion(before, after, needs_context=True) or ORDINAL_HALF.search(before) or TIME_HALF.match(after):
-            return None
-        low = high = 50.0
-        slack, unit, form, default = 0.05, "%", "proportion", FRACTION
-    elif g["in_a"] is not None:
-        a, _ = _number(g["in_a"])
-        b, _ = _number(g["in_b"])
-        if not (0 < a < b) or b > 1000:
-            return None
-        low = high = 100 * a / b
-        slack, unit, form, default = 0.05, "%", "proportion", FRACTION
-    elif g["sl_a"] is not None:
-        a, b = int(g["sl_a"]), int(g["sl_b"])
-        if not (0 < a < b <= 10):
-            return None
-        low = high = 100 * a / b
-        slack, unit, form, default = 0.05, "%", "proportion", FRACTION
-    elif g["fr_num"] is not None:
-        numerator = WORD_NUMBERS[g["fr_num"].lower()]
-        denominator = DENOMINATORS[g["fr_den"].lower()]
-        plural = g["fr_den"].lower().endswith("s") and g["fr_den"].lower() != "halves"
-        if numerator >= denominator or (numerator > 1) != plural:
-            return None
-        article = g["fr_num"].lower() in ("a", "an")
-        if article and not _is_proportion(before, after, needs_context=False):
-            return None
-        low = high = 100 * numerator / denominator
-        slack, unit, form, default = 0.05, "%", "proportion", FRACTION
-    elif g["dur_unit"] is not None or g["dur_unit1"] is not None:
-        if "durations" not in options:
-            return None
-        unit_word = (g["dur_unit"] or g["dur_unit1"]).lower().rstrip("s") + "s"
-        scale = DAYS_PER_UNIT[unit_word]
-        if g["dur_lo"] is not None:
-            low, high, slack = _range(g["dur_lo"], g["dur_hi"], "days", scale)
-        else:
-            value, slack = _number(g["dur"])
-            low = high = value * scale
-            slack *= scale
-        unit, form = "days", "duration"
-    elif g["big"] is not None:
-        low, slack = _number(g["big"])
-        high, unit, form = low, "count", "count"
-    elif g["year"] is not None:
-        if "dated_events" not in options:
-            return None
-        low = high = float(g["year"])
-        slack, unit, form = 0.5, "year", "date"
-    else:  # pragma: no cover - every alternative is handled above
+    reading = form.read({name: m.group(full) for name, full in groups}, before, after)
+    if reading is None or (form.not_followed_by is not None and form.not_followed_by.match(after)):
         return None
-    if form == "percentage" and CONFIDENCE_LEVEL.match(after):
-        return None
-    qualifier = _qualifier(before, after, symbol, default)
-    return Statistic(m.start(), m.end(), m.group(0).strip(), Quantity(low, high, unit, slack, qualifier), form)
+    qualifier = _qualifier(before, after, m.group("symbol"), reading.qualifier or form.qualifier)
+    quantity = Quantity(reading.low, reading.high, reading.unit or form.unit, reading.slack, qualifier)
+    return Statistic(m.start(), m.end(), m.group(0).strip(), quantity, form.kind)
 
 
 def find_quantities(text: str, options: frozenset[str] = frozenset()) -> list[Statistic]:
     """Every statistic written in `text`, in order. `options` may enable
     "durations" and "dated_events"."""
     found: list[Statistic] = []
-    for m in _claim_pattern().finditer(text):
+    for m in _grammar()[0].finditer(text):
         stat = _statistic(m, text, options)
         if stat is not None:
             found.append(stat)
     return found
+
 
 
 VALUE_PATTERN = re.compile(

@@ -27,11 +27,14 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from .bibliography import SECONDARY, Bibliography, Entry, author_year, reference_html, reference_text
+from .bibliography import SECONDARY, Bibliography, Entry
 from .check import PageReport, SiteReport
-from .citations import Citation, CitationGroup, document_citations
+from .citations import Citation, CitationGroup, document_citations, find_citations
 from .document import normalise, parse_document
+from .formatting import author_year, reference_html, reference_text
+from .standards import ReadingGrades
 from .status import VERDICT_LABELS
+from .styles import NUMERIC, CitationStyle, citation_style
 
 PLACEHOLDER = "CLAIMCHECK{:05d}X"
 PLACEHOLDER_PATTERN = re.compile(r"CLAIMCHECK(\d{5})X")
@@ -52,7 +55,7 @@ class PageCitations:
     anchors: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, groups: list[CitationGroup], bibliography: Bibliography) -> "PageCitations":
+    def of(cls, groups: list[CitationGroup], bibliography: Bibliography) -> PageCitations:
         page = cls(groups)
         for index, group in enumerate(groups, start=1):
             for key in group.keys:
@@ -88,10 +91,21 @@ def source_badges(entry: Entry) -> str:
     return "".join(f' <span class="evidence-type {css}">{label}</span>' for css, label in _labels(entry))
 
 
-def source_note(entry: Entry) -> str:
-    """The same, in a tooltip, as plain text."""
-    labels = [label for _, label in _labels(entry)]
-    return f" ({'; '.join(labels)})" if labels else ""
+#: What a source is, when its entry gives no `evidence` type, by BibTeX entry type.
+SOURCE_KINDS = {"article": "journal article", "online": "web page", "book": "book", "report": "report", "techreport": "report"}
+
+
+def plain_label(entry: Entry) -> str:
+    """The words that lead a citation preview, built only from what the entry
+    records (its year, its `evidence` type or entry type, its provenance):
+    "2016 meta-analysis", "2019 randomised trial. Secondary source: ...". Never a
+    count or a detail the entry does not state."""
+    kind = EVIDENCE_LABELS[entry.evidence].lower() if entry.evidence else SOURCE_KINDS.get(entry.type.lower(), "source")
+    year = (entry.fields.get("year") or "").strip("{} ")
+    label = f"{year} {kind}" if re.fullmatch(r"\d{4}", year) else kind.capitalize()
+    if entry.provenance == SECONDARY:
+        label += ". " + SECONDARY_LABEL
+    return label[0].upper() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -139,7 +153,7 @@ class _Label:
     search: str
 
 
-def _label(citation: Citation, position: int, index: int, page: PageCitations, bibliography: Bibliography, style: str, name_shown: bool | str) -> _Label:
+def _label(citation: Citation, position: int, index: int, page: PageCitations, bibliography: Bibliography, style: CitationStyle, name_shown: bool | str) -> _Label:
     """A key's marker: the reference number (or author and year) with its tooltip;
     `name_shown` when a narrative citation's author names stand before it, or
     "in-label" when they are the marker's own text ("Fekadu et al. (2018)")."""
@@ -148,15 +162,16 @@ def _label(citation: Citation, position: int, index: int, page: PageCitations, b
         unknown = f"@{html.escape(citation.key)}?"
         return _Label(f'<span class="citation-unknown" title="Unknown reference">{unknown}</span>', unknown)
     number = page.numbers[citation.key]
-    text = str(number) if style == "numeric" else author_year(entry)
-    if style == "author-year" and (name_shown or citation.suppress_author):
+    text = str(number) if style.numbered else author_year(entry)
+    if not style.numbered and (name_shown or citation.suppress_author):
         name, _, year = text.rpartition(", ")
         text = f"{name} ({year})" if name_shown == "in-label" else year
     text = html.escape(text)
     tip_id = f"{group_anchor(index)}-tip-{position}"
     return _Label(
         f'<span class="cite-ref"><a href="#ref-{number}" class="cite-link" aria-describedby="{tip_id}">{text}</a>'
-        f'<span class="cite-tip" role="tooltip" id="{tip_id}" data-search-exclude>{html.escape(reference_text(entry))}{source_note(entry)}</span></span>',
+        f'<span class="cite-tip" role="tooltip" id="{tip_id}" data-search-exclude><strong class="cite-tip-label">{html.escape(plain_label(entry))}.</strong> '
+        f'{html.escape(reference_text(entry))}</span></span>',
         text,
     )
 
@@ -166,16 +181,17 @@ def _author_names(citation: Citation, bibliography: Bibliography) -> str:
     return html.escape(author_year(entry).rpartition(", ")[0]) if entry is not None and not citation.suppress_author else ""
 
 
-def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: str, source: str, shift: int) -> Markup:
+def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: CitationStyle, source: str, shift: int) -> Markup:
     """A citation group as HTML: prefixes and suffixes rendered as the Markdown
     they are, citations written inside a suffix (`[@a, @b]`) rendered in it."""
     first = group.citations[0]
     # An author-year narrative citation standing alone links its whole text: "Fekadu et al. (2018)".
-    alone = style == "author-year" and group.narrative and first.author_in_text and len(group.citations) == 1 and first.suffix_span[0] == first.suffix_span[1]
+    alone = not style.numbered and group.narrative and first.author_in_text and len(group.citations) == 1 and first.suffix_span[0] == first.suffix_span[1]
     labels = [_label(c, n, index, page, bibliography, style, "in-label" if alone else group.narrative and n == 1 and c.author_in_text)
               for n, c in enumerate(group.citations, start=1)]
     nested = {n: label for n, (c, label) in enumerate(zip(group.citations, labels)) if c.in_suffix}
     parts: list[tuple[str, str]] = []
+    decorated = bool(nested)  # a prefix, a suffix or a citation inside one
     for n, citation in enumerate(group.citations):
         if citation.in_suffix:
             continue
@@ -187,7 +203,7 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
                 token = f"CLAIMCHECKNEST{m:05d}X"
                 at = c.key_span[0] - citation.suffix_span[0]
                 suffix_source = suffix_source[:at] + token + suffix_source[at + c.key_span[1] - c.key_span[0]:]
-                name = _author_names(c, bibliography) if style == "numeric" else ""
+                name = _author_names(c, bibliography) if style.numbered else ""
                 tokens[token] = (f"{name} [{inner.html}]" if name else inner.html, f"{name} [{inner.search}]" if name else inner.search)
         suffix = _inline_html(suffix_source)
         if suffix and suffix[0].isalnum():
@@ -196,20 +212,20 @@ def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography:
         for token, (token_html, token_search) in tokens.items():
             full, searched = full.replace(token, token_html), searched.replace(token, token_search)
         label = labels[n]
+        decorated = decorated or bool(prefix or full)
         parts.append((f"{prefix + ' ' if prefix else ''}{label.html}{full}", f"{_text_of(prefix) + ' ' if prefix else ''}{label.search}{searched}"))
-    separator = "; " if style == "author-year" else ", "
-    body, text = separator.join(p[0] for p in parts), separator.join(p[1] for p in parts)
+    if style.numbered and not group.narrative and not decorated and all(c.key in page.numbers for c in group.citations):
+        # A bare list of references reads in ascending order: [2, 5, 11], however the editor listed them.
+        parts = [part for _, part in sorted(zip((page.numbers[c.key] for c in group.citations), parts), key=lambda pair: pair[0])]
+    body, text = style.separator.join(p[0] for p in parts), style.separator.join(p[1] for p in parts)
     anchor = group_anchor(index)
     if alone:
         return Markup(f'<span class="citation citation-narrative" id="{anchor}">{body}</span>', text)
     if group.narrative and first.author_in_text:
         name = _author_names(first, bibliography)
-        opening, closing = (" (", ")") if style == "author-year" else (" [", "]")
-        if not name:
-            opening = opening.strip()
+        opening, closing = (" " + style.opening if name else style.opening), style.closing
         return Markup(f'<span class="citation citation-narrative" id="{anchor}">{name}{opening}{body}{closing}</span>', f"{name}{opening}{text}{closing}")
-    opening, closing = ("[", "]") if style == "numeric" else ("(", ")")
-    return Markup(f'<span class="citation" id="{anchor}">{opening}{body}{closing}</span>', f"{opening}{text}{closing}")
+    return Markup(f'<span class="citation" id="{anchor}">{style.opening}{body}{style.closing}</span>', f"{style.opening}{text}{style.closing}")
 
 
 def _text_of(markup: str) -> str:
@@ -239,13 +255,14 @@ class RenderedPage:
     references: str
 
 
-def render_markdown(markdown: str, bibliography: Bibliography, style: str = "numeric", scanned: PageReport | None = None) -> RenderedPage:
+def render_markdown(markdown: str, bibliography: Bibliography, style: CitationStyle | str = NUMERIC, scanned: PageReport | None = None) -> RenderedPage:
     """Swap every citation for a placeholder and append a References section.
 
     `scanned` is the page as already checked from its file: when `markdown` is
     that file minus its front matter (as MkDocs passes it), its citations are
     reused rather than parsed again."""
     source = normalise(markdown)
+    chosen = citation_style(style)
     shift = 0
     if scanned is not None and scanned.document.source.endswith(source):
         shift = len(scanned.document.source) - len(source)
@@ -258,7 +275,7 @@ def render_markdown(markdown: str, bibliography: Bibliography, style: str = "num
     last = 0
     for index, group in enumerate(groups, start=1):
         token = PLACEHOLDER.format(index)
-        markers[token] = _marker(group, index, page, bibliography, style, source, shift)
+        markers[token] = _marker(group, index, page, bibliography, chosen, source, shift)
         pieces.append(source[last:group.start - shift])
         pieces.append(token)
         last = group.end - shift
@@ -348,7 +365,7 @@ def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str)
     (searched without those links: they repeat the pages' titles)."""
     cited = report.cited_keys()
     bibliography = report.bibliography
-    entries = sorted((bibliography.get(k) for k in cited if bibliography.get(k) is not None), key=lambda e: author_year(e).lower())
+    entries = sorted((entry for k in cited if (entry := bibliography.get(k)) is not None), key=lambda e: author_year(e).lower())
     hrefs = {path: html.escape(relative_url(here, link.url)) for path, link in links.items()}
     items = []
     for entry in entries:
@@ -373,27 +390,81 @@ def bibliography_html(report: SiteReport, links: dict[str, PageLink], here: str)
     return Markup(listing, searched)
 
 
+#: Each claim's check, in words a reader understands (its `status` is in the technical details).
 STATUS_LABELS = {
-    "supported": "Matches source",
-    "unsupported": "Does not match source",
-    "off-topic": "Matches a different figure of the source",
-    "unverified": "Cited, not checked",
-    "unsourced": "No source",
-    "unknown-key": "Unknown source",
-    "waived": "Waived by editor",
+    "supported": "Matches the figure recorded from the source",
+    "unsupported": "Does not match any figure recorded from the source",
+    "off-topic": "Matches a figure recorded from the source, but one about something else",
+    "unverified": "Source cited, but no figure from it has been recorded to check against",
+    "unsourced": "No source is cited for this number",
+    "unknown-key": "The cited source is missing from the bibliography",
+    "waived": "Not checked by the program: an editor marked it as a deliberate exception",
 }
+LEDGER_PAGE = "ledger-page"
+LEDGER_INTRODUCTION = (
+    '<p class="ledger-introduction">How to read this list: each row is one number stated in the guide, '
+    "grouped by page. <em>Number</em> is the figure as the page states it, in the sentence shown. "
+    "<em>Source</em> is the study or document cited for it; follow the link for the full reference. "
+    "<em>Recorded figure</em> is what our editors noted down from that source. <em>Check</em> says whether "
+    "the two agree. Open <em>Technical details</em> for what editors use to find a number: the line in the "
+    "page's file, the source's citation key and the recorded figure's name.</p>"
+)
+LEDGER_COLUMNS = ("Number", "Sentence", "Source", "Recorded figure", "Check")
 
 
-def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, scores: dict[str, float] | None = None) -> str:
-    """Every claim on the site, grouped by page, with its source and verdict."""
+def ledger_anchor(path: str) -> str:
+    """The id of a page's section in the evidence ledger ("treatments/ect.md" -> "ledger-page-treatments-ect")."""
+    return "ledger-page-" + slug(path.removesuffix(".md").replace("/", "-"))
+
+
+STATUS_COLUMNS = ("Page", "Status", "Sentence", "Source", "Newest source dated", "Verdict")
+
+
+def _cells(columns: tuple[str, ...], values: tuple[str, ...]) -> str:
+    """A row's cells, each labelled with its column (phones show each row as a card of labelled cells)."""
+    return "".join(f'<td data-label="{label}">{value}</td>' for label, value in zip(columns, values))
+
+
+def _head(columns: tuple[str, ...]) -> str:
+    return "<thead><tr>" + "".join(f"<th>{label}</th>" for label in columns) + "</tr></thead>"
+
+
+#: Markdown a reader never sees: a list item's or quote's marker, table borders, emphasis marks.
+MARKDOWN_MARKS = re.compile(r"^\s*(?:[-*+>]|\d+[.)])\s+|(?<!\\)\||\*\*|__")
+
+
+def readable_sentence(sentence: str) -> str:
+    """A claim's sentence as a reader sees it: no citations, no Markdown marks (then escaped)."""
+    groups = find_citations(sentence)
+    for group in reversed(groups):
+        sentence = sentence[:group.start].rstrip() + sentence[group.end:]
+    sentence = " ".join(MARKDOWN_MARKS.sub(" ", sentence).split())
+    return html.escape(re.sub(r"\s+([.,;:)])", r"\1", sentence))
+
+
+def _technical(items: list[tuple[str, str]]) -> str:
+    """What editors need to find a claim, folded away: line, keys, finding ID, check result."""
+    shown = "".join(f"<li>{name}: {value}</li>" for name, value in items if value)
+    return f'<details class="ledger-technical"><summary>Technical details</summary><ul>{shown}</ul></details>'
+
+
+def reading_grades_text(grades: ReadingGrades) -> str:
+    """A page's reading grades as the ledger shows them, in plain words (US school grades)."""
+    text = f"Reading level of the page: grade {grades.body:.1f}"
+    return f"{text} (lower is easier to read)" if grades.summary is None else f"{text}; of the summary box: grade {grades.summary:.1f} (lower is easier to read)"
+
+
+def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, scores: dict[str, ReadingGrades] | None = None) -> str:
+    """Every claim on the site, grouped by page (one anchor each), with its source and its check in words."""
     scores = scores or {}
     claims = report.claims
     bib_href = html.escape(relative_url(here, links[BIBLIOGRAPHY_PAGE].url)) if BIBLIOGRAPHY_PAGE in links else None
     checked = sum(1 for c in claims if c.status == "supported")
     out = [
         f'<p class="ledger-summary">{len(claims)} numbers on {len(report.pages)} pages; {checked} match a figure recorded from the cited source.</p>',
-        '<div class="ledger-filter"><label for="ledger-filter">Filter claims</label> '
-        '<input type="search" id="ledger-filter" placeholder="e.g. ketamine, 30%, unsupported" autocomplete="off"></div>',
+        LEDGER_INTRODUCTION,
+        ('<div class="ledger-filter"><label for="ledger-filter">Filter claims</label> '
+         '<input type="search" id="ledger-filter" placeholder="e.g. ketamine, 30%, does not match" autocomplete="off"></div>'),
     ]
     for page in report.pages:
         if not page.claims:
@@ -402,44 +473,53 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
         title = html.escape(link.title if link else page.path)
         href = html.escape(relative_url(here, link.url)) if link else ""
         heading = f'<a href="{href}">{title}</a>' if link else title
-        score = f' <span class="ledger-grade">reading grade {scores[page.path]:.1f}</span>' if page.path in scores else ""
+        score = f' <span class="ledger-grade">{reading_grades_text(scores[page.path])}</span>' if page.path in scores else ""
         rows = []
         for claim in page.claims:
-            sources = _sources_html(claim.citations, report.bibliography, bib_href)
             finding = "—"
             if claim.finding is not None:
-                finding = f"<code>{html.escape(claim.finding.id)}</code> = {html.escape(claim.finding.text)}"
+                finding = html.escape(claim.finding.text)
                 if claim.finding.note:
                     finding += f" ({html.escape(claim.finding.note)})"
-            rows.append(
-                f'<tr class="ledger-row status-{claim.status}"><td>{claim.line}</td><td><strong>{html.escape(claim.text)}</strong></td>'
-                f'<td>{html.escape(claim.sentence[:200])}</td><td>{sources}</td><td>{finding}</td><td>{STATUS_LABELS[claim.status]}</td></tr>'
-            )
+            technical = _technical([
+                ("File", f"<code>{html.escape(page.path)}</code>, line {claim.line}"),
+                ("Citation keys", ", ".join(f"<code>{html.escape(key)}</code>" for key in claim.citations)),
+                ("Recorded figure", f"<code>{html.escape(claim.finding.id)}</code> of <code>{html.escape(claim.finding.key)}</code>" if claim.finding else ""),
+                ("Check result", f"<code>{claim.status}</code>"),
+            ])
+            rows.append(f'<tr class="ledger-row status-{claim.status}">' + _cells(LEDGER_COLUMNS, (
+                f"<strong>{html.escape(claim.text)}</strong>", readable_sentence(claim.sentence)[:300],
+                _sources_html(claim.citations, report.bibliography, bib_href), finding, STATUS_LABELS[claim.status] + technical,
+            )) + "</tr>")
         out.append(
-            f'<section class="ledger-page"><h3>{heading}{score}</h3>\n<table class="ledger">'
-            '<thead><tr><th>Line</th><th>Number</th><th>Where</th><th>Source</th><th>Recorded finding</th><th>Status</th></tr></thead>'
+            f'<section class="{LEDGER_PAGE}" id="{ledger_anchor(page.path)}"><h3>{heading}{score}</h3>\n<table class="ledger">'
+            + _head(LEDGER_COLUMNS) +
             f'<tbody>{"".join(rows)}</tbody></table></section>'
         )
-    out.append(status_html(report, bib_href))
-    out.append(disagreements_html(report))
+    out.append(status_html(report, links, here, bib_href))
+    out.append(disagreements_html(report, bib_href))
     return "\n".join(out)
 
 
 def _sources_html(keys: tuple[str, ...], bibliography: Bibliography, bib_href: str | None) -> str:
-    """Cited keys, linked to the bibliography, secondary sources marked."""
+    """Cited sources as "Author et al. (year)", linked to the bibliography, secondary sources marked."""
     shown = []
     for key in keys:
         entry = bibliography.get(key)
-        text = html.escape(key)
-        if entry is not None and bib_href is not None:
+        if entry is None:
+            shown.append(f"unknown source <code>{html.escape(key)}</code>")
+            continue
+        name, _, year = author_year(entry).rpartition(", ")  # already escaped
+        text = f"{name} ({year})" if name else year
+        if bib_href is not None:
             text = f'<a href="{bib_href}#bib-{slug(key)}">{text}</a>'
-        if entry is not None and entry.provenance == SECONDARY:
+        if entry.provenance == SECONDARY:
             text += ' <span class="provenance-secondary">(secondary source)</span>'
         shown.append(text)
-    return ", ".join(shown) or "—"
+    return "; ".join(shown) or "—"
 
 
-def status_html(report: SiteReport, bib_href: str | None) -> str:
+def status_html(report: SiteReport, links: dict[str, PageLink], here: str, bib_href: str | None) -> str:
     """Every sentence stating regulatory or guideline status, with its newest
     cited source and whether that source is recent enough."""
     heading = '<h2 id="status-statements">Regulatory and guideline status</h2>'
@@ -448,28 +528,32 @@ def status_html(report: SiteReport, bib_href: str | None) -> str:
         return heading + "\n<p>No page states a regulatory or guideline status.</p>"
     rows = []
     for claim in claims:
-        newest = f"{html.escape(claim.newest[0])} ({claim.newest[1].isoformat()})" if claim.newest else "—"
-        rows.append(
-            f'<tr class="status-row verdict-{claim.verdict}"><td>{html.escape(claim.file)}:{claim.line}</td><td><strong>{html.escape(claim.text)}</strong></td>'
-            f'<td>{html.escape(claim.sentence[:200])}</td><td>{_sources_html(claim.citations, report.bibliography, bib_href)}</td>'
-            f'<td>{newest}</td><td>{VERDICT_LABELS[claim.verdict]}</td></tr>'
-        )
+        newest = f"{claim.newest[1].isoformat()}" if claim.newest else "—"
+        link = links.get(claim.file)
+        where = f'<a href="{html.escape(relative_url(here, link.url))}">{html.escape(link.title)}</a>' if link else html.escape(claim.file)
+        technical = _technical([("File", f"<code>{html.escape(claim.file)}</code>, line {claim.line}"),
+                                ("Citation keys", ", ".join(f"<code>{html.escape(key)}</code>" for key in claim.citations)),
+                                ("Newest source", f"<code>{html.escape(claim.newest[0])}</code>" if claim.newest else "")])
+        rows.append(f'<tr class="status-row verdict-{claim.verdict}">' + _cells(STATUS_COLUMNS, (
+            where, f"<strong>{html.escape(claim.text)}</strong>", readable_sentence(claim.sentence)[:300],
+            _sources_html(claim.citations, report.bibliography, bib_href), newest, VERDICT_LABELS[claim.verdict] + technical,
+        )) + "</tr>")
     return (
         f"{heading}\n<p>Statements of what regulators, guideline bodies and payers have decided go out of date fastest. "
         "Each must cite a source recent at the page's review, unless it reports a dated past decision.</p>\n"
-        '<table class="ledger-status"><thead><tr><th>Where</th><th>Status</th><th>Sentence</th><th>Source</th><th>Newest source</th><th>Verdict</th></tr></thead>'
+        f'<table class="ledger-status">{_head(STATUS_COLUMNS)}'
         f'<tbody>{"".join(rows)}</tbody></table>'
     )
 
 
-def disagreements_html(report: SiteReport) -> str:
+def disagreements_html(report: SiteReport, bib_href: str | None = None) -> str:
     """The "sources disagree" table: one quantity, different recorded values."""
     if not report.disagreements:
         return '<h2 id="sources-disagree">Where sources disagree</h2>\n<p>No recorded finding is reported differently by two sources.</p>'
     rows = []
     for finding_id, findings in sorted(report.disagreements.items()):
         values = "<br>".join(
-            f"{html.escape(f.text)} — {html.escape(f.key)}" + (f" ({html.escape(f.note)})" if f.note else "") for f in findings
+            f"{html.escape(f.text)} — {_sources_html((f.key,), report.bibliography, bib_href)}" + (f" ({html.escape(f.note)})" if f.note else "") for f in findings
         )
         rows.append(f"<tr><td><code>{html.escape(finding_id)}</code></td><td>{values}</td></tr>")
     return (

@@ -20,7 +20,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .bibliography import Bibliography, Entry
+from .bibliography import WRITTEN_DATE, Bibliography, Entry
 from .check import PageReport, SiteReport
 from .citations import CitationGroup
 from .document import Document, Unit
@@ -102,15 +102,14 @@ class StatusClaim:
 def source_date(entry: Entry) -> datetime.date | None:
     """The latest day an entry's `date` (or `year` and `month`) allows: a source
     dated only "2023" counts as of 31 December 2023, never older than it is."""
-    fields = entry.fields
-    m = re.match(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", fields.get("date") or fields.get("year") or "")
+    m = WRITTEN_DATE.match(entry.written_date)
     if not m:
         return None
-    year = int(m.group(1))
-    month = int(m.group(2)) if m.group(2) else _month(fields.get("month", ""))
+    year = int(m.group("year"))
+    month = int(m.group("month")) if m.group("month") else _month(entry.fields.get("month", ""))
     try:
-        if m.group(3):
-            return datetime.date(year, month or 12, int(m.group(3)))
+        if m.group("day"):
+            return datetime.date(year, month or 12, int(m.group("day")))
         if month:
             return datetime.date(year, month, calendar.monthrange(year, month)[1])
         return datetime.date(year, 12, 31)
@@ -126,11 +125,6 @@ def _month(text: str) -> int | None:
         if text and name.lower().startswith(text[:3]):
             return number
     return None
-
-
-def _shown_date(entry: Entry) -> str:
-    """The entry's date as its editor wrote it."""
-    return (entry.fields.get("date") or entry.fields.get("year") or "").strip()
 
 
 def _keys_in(unit: Unit, groups: list[CitationGroup], starts: list[int]) -> tuple[str, ...]:
@@ -225,7 +219,7 @@ def status_problems(claims: list[StatusClaim], bibliography: Bibliography, revie
         elif claim.verdict == STALE and claim.newest is not None:
             key = claim.newest[0]
             entry = bibliography.get(key)
-            shown = _shown_date(entry) if entry is not None else claim.newest[1].isoformat()
+            shown = entry.written_date if entry is not None else claim.newest[1].isoformat()
             page_date = reviewed.get(claim.file)
             measured = f"the page's review on {page_date.isoformat()}" if page_date else "today"
             problems.append(Problem(claim.file, claim.line, "stale-status", claim.text,

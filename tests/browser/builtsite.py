@@ -11,6 +11,7 @@ Nothing here reaches the network: the server binds 127.0.0.1 on a free port.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import html.parser
 import http.server
@@ -20,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -83,6 +86,70 @@ def serve(directory: Path) -> tuple[str, _Server]:
     server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, name=f"http:{directory}", daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+def fixture_site(name: str, parent: Path) -> Path:
+    """A copy of tests/fixtures/<name> in `parent`, its paths to the repository made absolute."""
+    site = parent / name
+    shutil.copytree(REPO / "tests" / "fixtures" / name, site)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("../../../", str(REPO) + "/"), encoding="utf-8")
+    return site
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+@dataclass
+class Served:
+    """A running `mkdocs serve`: its address, a page fetcher and its output so far."""
+
+    base_url: str
+    log: Path
+
+    def fetch(self, path: str = "") -> str:
+        """The body at `path`, or "" while the server is not answering."""
+        try:
+            with urllib.request.urlopen(self.base_url + path, timeout=2) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+@contextlib.contextmanager
+def mkdocs_serve(config: Path, log: Path):
+    """`mkdocs serve -f config` on 127.0.0.1:<free port>, as an editor runs it; stopped on exit.
+    Fails if the server died or printed a traceback."""
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    with open(log, "w") as out:
+        server = subprocess.Popen([mkdocs_executable(), "serve", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"],
+                                  stdout=out, stderr=subprocess.STDOUT, env=env, cwd=config.parent)
+        served = Served(f"http://127.0.0.1:{port}/", log)
+        try:
+            yield served
+            assert server.poll() is None, served.output()
+            assert "Traceback" not in served.output(), served.output()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
 
 
 # ----------------------------------------------------------------------- mkdocs.yml
@@ -291,7 +358,7 @@ class Site:
 
 
 _lock = threading.Lock()
-_cache: dict[Path, "Site | BuildError"] = {}
+_cache: dict[Path, Site | BuildError] = {}
 
 
 def _cleanup(tmp: Path, server) -> None:

@@ -79,9 +79,7 @@ def test_bibliography_lists_entries_whose_cited_on_links_open_the_pages(open_pag
     dangling = []
     for href in links:
         path, fragment = site.path_of(href), urlsplit(href).fragment
-        if path not in site.pages:
-            dangling.append(href)
-        elif fragment and fragment not in site.facts(path).ids:
+        if path not in site.pages or fragment and fragment not in site.facts(path).ids:
             dangling.append(href)
     assert not dangling, f"cited-on links to missing pages or anchors: {dangling}"
 
@@ -118,3 +116,68 @@ def test_bibliography_lists_entries_whose_cited_on_links_open_the_pages(open_pag
         ui.expect_h1(page, site.facts(path).h1)
         if fragment:
             expect(page.locator(f"[id='{fragment}']")).to_be_in_viewport()
+
+
+# Cells of ledger tables that lie outside the viewport's width and are not inside a
+# container the reader can scroll sideways: [row text, cell label, left, right].
+_UNREACHABLE_CELLS = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrollable = (e) => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (/(auto|scroll)/.test(s.overflowX) && a.scrollWidth > a.clientWidth) return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const cell of document.querySelectorAll("table.ledger td, table.ledger-status td")) {
+    const box = cell.getBoundingClientRect();
+    if (box.width === 0) continue;
+    if ((box.left < -1 || box.right > width + 1) && !scrollable(cell)) {
+      out.push([cell.parentElement.textContent.slice(0, 60), cell.dataset.label, box.left, box.right]);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_every_ledger_column_is_reachable_and_screenshots(open_page, site, artifacts_dir, viewport):
+    page = open_page(viewport, _ledger_url(site))
+    cells = page.locator("table.ledger td")
+    assert cells.count() > 0
+    assert page.evaluate(_UNREACHABLE_CELLS) == []
+    labels = set(page.evaluate("[...document.querySelectorAll('table.ledger tr.ledger-row td')].map((td) => td.dataset.label)"))
+    assert labels == {"Number", "Sentence", "Source", "Recorded figure", "Check"}
+    if viewport == "phone":  # cards: every cell of a row shows its column's name
+        label = page.locator("table.ledger tr.ledger-row td[data-label='Source']").first
+        assert page.evaluate("(td) => getComputedStyle(td, '::before').content", label.element_handle()) == '"Source"'
+    # Technical details stay folded until asked for.
+    details = page.locator("tr.ledger-row details.ledger-technical").first
+    expect(details.locator("li").first).to_be_hidden()
+    details.locator("summary").click()
+    expect(details.locator("li").first).to_be_visible()
+    path = artifacts_dir / f"ledger-{viewport}.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000
+
+
+def test_a_page_mentioning_the_ledger_links_to_its_own_section(open_page, site):
+    ledger = _ledger_url(site)
+    for url in site.pages:
+        if url == ledger:
+            continue
+        own = [href for href in site.facts(url).links if "#ledger-page-" in href]
+        if own:
+            break
+    else:
+        pytest.fail("no page links to its own section of the evidence ledger")
+    page = open_page("phone", url)
+    fragment = own[0].split("#", 1)[1]
+    link = page.locator(f"article a[href$='#{fragment}']").first  # instant navigation makes hrefs absolute
+    link.scroll_into_view_if_needed()
+    link.click()
+    expect(page).to_have_url(site.url(ledger) + "#" + fragment)
+    section = page.locator(f"section.ledger-page[id='{fragment}']")
+    expect(section).to_be_in_viewport()
+    assert section.locator("h3 a").evaluate("(a) => a.href") == site.url(url)  # the section is that page's

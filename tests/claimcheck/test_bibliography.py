@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.bibliography import author_year, load_bibliography, parse_bibliography, reference_html
+from claimcheck.bibliography import load_bibliography, parse_bibliography
+from claimcheck.formatting import author_year, reference_html
 
 GOOD = """@article{good,
   author = {M{\\"u}ller, J{\\"o}rg and Smith, Ann and Lee, Bo},
@@ -81,7 +82,7 @@ def test_fields_are_escaped_and_only_http_urls_linked():
 )
 def test_bibliography_problems_name_the_line(text, line, fragment):
     found = problems(text)
-    assert any(l == line and fragment in m for l, m in found), found
+    assert any(at == line and fragment in m for at, m in found), found
 
 
 def test_macros_concatenation_and_biblatex_fields():

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimcheck.bibliography import load_bibliography, parse_bibliography
-from claimcheck.check import check_page, check_site
+from claimcheck.check import check_page
 from claimcheck.document import parse_document
+from claimcheck.pipeline import check_site
 from claimcheck.quantities import APPROX, AT_LEAST, AT_MOST, EXACT, NEARLY, matches
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
@@ -180,7 +181,7 @@ def test_claims_citing_a_damaged_entry_get_one_problem_pointing_at_it():
     document = parse_document((DAMAGED / "page.md").read_text(encoding="utf-8"), "page.md")
     site = check_site([check_page(document, bibliography)], bibliography)
     assert found(site.problems) == expected(document)
-    assert [p.kind for p in site.problems if p.kind != "uncited-entry"][0] == "bib-error"  # the damage comes first
+    assert next(p.kind for p in site.problems if p.kind != "uncited-entry") == "bib-error"  # the damage comes first
     assert not [p for p in site.problems if p.kind in ("unverified", "unsupported")]
     damaged = [p for p in site.problems if p.kind == "damaged-entry"]
     assert all(f"which is damaged at {bibliography.path}:13" in p.message and "fix that entry first" in p.message for p in damaged)

@@ -241,3 +241,22 @@ def test_mkdocs_yml_sets_the_status_age_limit(tmp_path, monkeypatch, capsys):
     assert main(["--quiet"]) == 0 and "index.md:6: stale-status: «approved»" in capsys.readouterr().out
     (tmp_path / "mkdocs.yml").write_text(config.format("soon"), encoding="utf-8")
     assert main([]) == 2 and "status_max_age_years" in capsys.readouterr().err
+
+
+def test_mkdocs_yml_sets_the_reading_grade_limits(tmp_path, monkeypatch, capsys):
+    hard = "Pharmacokinetic heterogeneity substantially complicates individualised antidepressant optimisation strategies."
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(f'---\nreviewed: 2026-01-01\n---\n\n!!! abstract "In short"\n    {hard}\n\n{hard}\n', encoding="utf-8")
+    (tmp_path / "refs.bib").write_text("", encoding="utf-8")
+    config = "site_name: x\nextra:\n  claimcheck:\n    bibliography: refs.bib\n    max_grade_body: {}\n    max_grade_summary: {}\n"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(config.format(9, 8), encoding="utf-8")
+    assert main(["--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "index.md:1: readability: «body grade" in out and "index.md:5: readability: «In short grade" in out
+    (tmp_path / "mkdocs.yml").write_text(config.format(40, 40), encoding="utf-8")
+    assert main(["--quiet"]) == 0 and "readability" not in capsys.readouterr().out
+    (tmp_path / "mkdocs.yml").write_text(config.format(9, "easy"), encoding="utf-8")
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "max_grade_summary" in err and "'easy'" in err

@@ -14,7 +14,7 @@ import pytest
 from markdown.preprocessors import Preprocessor
 
 from claimcheck import markdown_ext
-from claimcheck.markdown_ext import ClaimErrors, CitationsExtension, checked_site, page_url, settings_at, site_order
+from claimcheck.markdown_ext import CitationsExtension, ClaimErrors, checked_site, page_url, settings_at, site_order
 from conftest import FIXTURES
 
 
@@ -77,7 +77,9 @@ def test_zensical_context_gives_links_from_the_source_file_review_dates_and_the_
     bibliography, _ = _render(project, "bibliography.md", context=ZensicalContext(project, "bibliography.md", {}))
     assert 'href="./#cite-1"' in bibliography  # Zensical rewrites it from docs/bibliography.md to the page's URL
     _render(project, "index.md", context=ZensicalContext(project, "index.md", meta))
-    assert meta["next_review"] == "2029-01-10"  # a string, as Zensical passes dates
+    # Dates for the page template (Zensical hands them to it as ISO strings); the overdue notice's flag
+    assert meta["reviewed"] == datetime.date(2026, 1, 10) and meta["next_review"] == datetime.date(2029, 1, 10)
+    assert meta["review_overdue"] is False
     ledger_meta: dict = {}
     _render(project, "evidence.md", context=ZensicalContext(project, "evidence.md", ledger_meta))
     assert ledger_meta["search"] == {"exclude": True}
@@ -129,8 +131,24 @@ def test_pages_are_listed_and_published_as_mkdocs_does():
     assert [page_url(p, directory_urls=False) for p in ("index.md", "about.md", "t/index.md")] == ["index.html", "about.html", "t/index.html"]
 
 
-def test_next_review_is_a_date_where_the_generator_keeps_dates():
-    """MkDocs keeps front-matter dates as dates (Zensical as strings: above)."""
-    meta = {"reviewed": datetime.date(2024, 2, 29)}
-    markdown_ext._note_next_review(meta)
-    assert meta["next_review"] == datetime.date(2027, 2, 28)
+def test_review_dates_are_dates_for_the_template_whether_the_generator_keeps_dates_or_strings():
+    """MkDocs keeps front-matter dates as dates, Zensical (and a quoted date) as strings."""
+    meta: dict = {"reviewed": datetime.date(2024, 2, 29)}
+    markdown_ext._note_review(meta, None)
+    assert meta["next_review"] == datetime.date(2027, 2, 28) and meta["review_overdue"] is False
+    quoted: dict = {"reviewed": "2019-03-01", "next_review": "2020-03-01"}
+    markdown_ext._note_review(quoted, None)
+    assert quoted["reviewed"] == datetime.date(2019, 3, 1) and quoted["next_review"] == datetime.date(2020, 3, 1)
+
+
+def test_a_pages_own_ledger_link_goes_to_its_section_under_zensical_too(project):
+    """Zensical rewrites links after the extension, so the page's link still names the ledger's file."""
+    for name in ("index.md", "other.md"):
+        page = project / "docs" / name
+        page.write_text(page.read_text(encoding="utf-8") + "\nSee the [evidence ledger](evidence.md).\n", encoding="utf-8")
+    html, _ = _render(project, "index.md", context=ZensicalContext(project, "index.md", {}))
+    assert 'href="evidence.md#ledger-page-index"' in html
+    html, _ = _render(project, "other.md", context=ZensicalContext(project, "other.md", {}))
+    assert 'href="evidence.md"' in html  # no claims: no section in the ledger to go to
+    ledger, _ = _render(project, "evidence.md", context=ZensicalContext(project, "evidence.md", {}))
+    assert 'id="ledger-page-index"' in ledger

@@ -100,9 +100,7 @@ def _plain(inlines: list) -> str:
             out.append(content[-1])
         elif kind == "RawInline":  # HTML tags: not visible
             continue
-        elif kind in ("Link", "Image", "Span", "Quoted"):
-            out.append(_plain(content[1] if kind != "Quoted" else content[1]))
-        elif kind == "Cite":
+        elif kind in ("Link", "Image", "Span", "Quoted", "Cite"):
             out.append(_plain(content[1]))
         elif kind == "Note":
             continue

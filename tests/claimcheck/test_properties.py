@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimcheck.bibliography import parse_bibliography
-from claimcheck.check import check_page, check_site
+from claimcheck.check import check_page
 from claimcheck.document import parse_document
+from claimcheck.pipeline import check_site
 from claimcheck.problems import KINDS
 from claimcheck.render import render_markdown
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.quantities import find_quantities, matches, parse_value
+from claimcheck.quantities import FORMS, _grammar, find_quantities, matches, parse_value
 
 OPTIONAL = frozenset({"durations", "dated_events"})
 
@@ -49,6 +49,46 @@ def stated(text: str, options=frozenset()):
 )
 def test_claim_forms_are_found(text, written):
     assert [s.text for s in find_quantities(text)] == [written]
+
+
+#: One row per form of the grammar (`quantities.FORMS`): a new form adds its row here.
+EVERY_FORM = {
+    "between": ("between 20 and 40% of", "between 20 and 40%", (20, 40, "%")),
+    "percent_range": ("rates of 70-80% were", "70-80%", (70, 80, "%")),
+    "percent": ("70 per cent of people", "70 per cent", (70, 70, "%")),
+    "points": ("a 5 percentage point gain", "5 percentage point", (5, 5, "pp")),
+    "money": ("cost £12m a year", "£12m", (12e6, 12e6, "GBP")),
+    "count_magnitude": ("2.8 million adults", "2.8 million", (2.8e6, 2.8e6, "count")),
+    "ratio": ("odds ratios 2.72 to 6.40", "odds ratios 2.72 to 6.40", (2.72, 6.40, "x")),
+    "nnt": ("the NNT for response was 6 in", "NNT for response was 6", (6, 6, "count")),
+    "fold": ("a 1.5-fold risk", "1.5-fold", (1.5, 1.5, "x")),
+    "times": ("three times more likely", "three times more", (3, 3, "x")),
+    "multiplier_word": ("twice as likely", "twice as", (2, 2, "x")),
+    "half_as": ("half as likely", "half as", (0.5, 0.5, "x")),
+    "half": ("half of the patients", "half", (50, 50, "%")),
+    "n_in_m": ("seven out of ten people", "seven out of ten", (70, 70, "%")),
+    "slash": ("1/4 of people", "1/4", (25, 25, "%")),
+    "word_fraction": ("two-thirds of patients", "two-thirds", (200 / 3, 200 / 3, "%")),
+    "duration_range": ("for 4-8 weeks", "4-8 weeks", (28, 56, "days")),
+    "duration": ("for six weeks", "six weeks", (42, 42, "days")),
+    "grouped_count": ("1,200 patients took part", "1,200", (1200, 1200, "count")),
+    "dated_event": ("esketamine was approved in 2019", "approved in 2019", (2019, 2019, "year")),
+}
+
+
+def test_every_form_has_a_row():
+    assert set(EVERY_FORM) == {form.name for form in FORMS}
+
+
+@pytest.mark.parametrize("name", list(EVERY_FORM))
+def test_each_form_reads_its_row(name):
+    """The row is read by its own form (the grammar's alternatives are tried in
+    table order, so an earlier form must not take it), as the value and unit given."""
+    text, written, (low, high, unit) = EVERY_FORM[name]
+    match = _grammar()[0].search(text)
+    assert match is not None and match.lastgroup == name, (text, match and match.lastgroup)
+    (found,) = find_quantities(text, OPTIONAL)
+    assert (found.text, found.quantity.low, found.quantity.high, found.quantity.unit) == (written, pytest.approx(low), pytest.approx(high), unit)
 
 
 @pytest.mark.parametrize(
@@ -135,6 +175,13 @@ def test_malformed_finding_values(value):
         ("as many as 70% of people", "71%", False),
         ("more than 300 million people", "332 million", True),
         ("fewer than 10% of people", "8%", True),
+        # "no more than" is a ceiling, not a floor (a reviewer's find: "no more than $7.70")
+        ("no more than 70% of people", "65%", True),
+        ("no more than 70% of people", "75%", False),
+        ("not more than 70% of people", "65%", True),
+        ("no fewer than 30% of people", "35%", True),
+        ("no fewer than 30% of people", "25%", False),
+        ("no less than 30% of people", "35%", True),
         # 6. ranges
         ("70-80% of people", "70-80%", True),
         ("70-80% of people", "75%", True),

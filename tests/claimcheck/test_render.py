@@ -43,8 +43,8 @@ def indexed(content: str) -> list[tuple[str, str]]:
     return [("".join(s.title).strip(), "".join(s.text).strip()) for s in parser.data if not s.is_excluded()]
 
 
-def both_views(source: str, style: str) -> tuple[str, str]:
-    rendered = render_markdown(source, BIBLIOGRAPHY, style)
+def both_views(source: str, style: str, bibliography=BIBLIOGRAPHY) -> tuple[str, str]:
+    rendered = render_markdown(source, bibliography, style)
     converted = markdown.markdown(rendered.markdown, extensions=EXTENSIONS)
     return fill_placeholders(converted, rendered), fill_placeholders(converted, rendered, search_view=True)
 
@@ -90,3 +90,41 @@ def test_an_unclosed_bracket_keeps_everything_after_it():
 def test_a_prefix_is_inline_markdown_never_a_block():
     full, _ = both_views("Text [1. see @rush2006stard, - p. 3] here.\n", "numeric")
     assert "<ol>" not in full and "<ul>" not in full and "[1. see " in full and "- p. 3]" in full
+
+
+LABELLED = parse_bibliography("""
+@article{meta2016, author = {Ann Smith}, title = {Pooled trials}, journal = {J}, year = {2016}, evidence = {meta-analysis}}
+@online{label2025, author = {{Food and Drug Administration}}, title = {Drug label}, url = {https://example.org/l}, year = {2025}}
+@article{copy2019, author = {Bo Lee}, title = {A report}, journal = {K}, year = {2019}, evidence = {rct}, provenance = {secondary}}
+""")
+
+
+def test_each_preview_leads_with_a_plain_label_from_the_entry_alone():
+    full, search = both_views("A [@meta2016]. B [@label2025]. C [@copy2019].\n", "numeric", LABELLED)
+    labels = re.findall(r'<strong class="cite-tip-label">([^<]*)</strong>', full)
+    assert labels == ["2016 meta-analysis.", "2025 web page.",
+                      "2019 randomised trial. Secondary source: a copy or report, not the original."]
+    assert "cite-tip-label" not in search
+
+
+def test_numbers_in_a_bare_multi_citation_marker_are_sorted_but_decorated_ones_keep_their_order():
+    _, search = both_views("First [@copy2019]. Then [@label2025; @meta2016; @copy2019]. "
+                           "And [see @label2025; @copy2019].\n", "numeric", LABELLED)
+    text = indexed(search)[0][1]
+    assert "Then [1, 2, 3]." in text, text
+    assert "And [see 2, 1]." in text, text
+
+
+def test_where_sources_disagree_names_each_source_as_author_and_year():
+    from claimcheck.check import SiteReport
+    from claimcheck.render import disagreements_html
+
+    bibliography = parse_bibliography("""
+@article{one2016, author = {Ann Smith}, title = {One}, journal = {J}, year = {2016}, findings = {relapse-12m: 40%}}
+@article{two2019, author = {Bo Lee and Cy Wu and Di Ho}, title = {Two}, journal = {K}, year = {2019}, findings = {relapse-12m: 55% (routine care)}}
+""")
+    findings = [f for key in ("one2016", "two2019") for f in bibliography.get(key).findings]
+    html = disagreements_html(SiteReport([], bibliography, [], {"relapse-12m": findings}), "../bibliography/")
+    assert '40% — <a href="../bibliography/#bib-one2016">Smith (2016)</a>' in html
+    assert '55% — <a href="../bibliography/#bib-two2019">Lee et al. (2019)</a> (routine care)' in html
+    assert "— one2016" not in html and "— two2019" not in html

@@ -11,7 +11,8 @@ import pytest
 
 from claimcheck.bibliography import load_bibliography, parse_bibliography
 from claimcheck.config import ConfigError, settings_from
-from claimcheck.pages import check_files, markdown_files
+from claimcheck.pages import markdown_files
+from claimcheck.pipeline import check_files
 from claimcheck.status import CURRENT, DATED, STALE, UNSOURCED, WAIVED, source_date
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus" / "status"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -63,6 +65,72 @@ def test_claims_json_and_ledger_are_written(build_fixture):
     assert statuses == {("index.md", "a third"): "supported", ("index.md", "2.8 million"): "supported"}
     ledger = (site / "site" / "evidence" / "index.html").read_text(encoding="utf-8")
     assert ledger.count('class="ledger-row status-supported"') == 2 and "trd-us-adults" in ledger
+
+
+def test_the_ledger_reads_for_readers_and_each_page_links_to_its_own_section(build_fixture):
+    def mention(site):
+        for name in ("index.md", "other.md"):
+            page = site / "docs" / name
+            page.write_text(page.read_text() + "\nEvery number is listed in the [evidence ledger](evidence.md).\n")
+
+    site, result = build_fixture("basic", mention)
+    assert result.returncode == 0, result.stderr
+    ledger = (site / "site" / "evidence" / "index.html").read_text(encoding="utf-8")
+    section = re.search(r'<section class="ledger-page" id="ledger-page-index">(.*?)</section>', ledger, re.S).group(1)
+    row = re.search(r'<tr class="ledger-row status-supported">(.*?)</tr>', section, re.S).group(1)
+    shown, technical = row.split('<details class="ledger-technical">')
+    # For readers: the number, its sentence without citation keys, "Author et al. (year)"
+    # linked to the bibliography, the recorded figure and the check in words.
+    assert '<td data-label="Number"><strong>a third</strong></td>' in shown
+    assert "About a third of treated adults have TRD." in shown and "@" not in shown
+    assert re.search(r'<a href="../bibliography/#bib-zhdanava2021">Zhdanava and Pilon \(2021\)</a>', shown)
+    assert "Matches the figure recorded from the source" in shown
+    assert "trd-us-adults" not in shown and "zhdanava2021<" not in shown and "line" not in shown
+    # Behind the toggle: the file and line, the key, the finding's ID, the status.
+    assert "<summary>Technical details</summary>" in technical
+    assert "index.md</code>, line 9" in technical and "<code>zhdanava2021</code>" in technical and "<code>supported</code>" in technical
+    assert "How to read this list" in ledger
+    # The home page's own mention of the ledger goes to its section; other.md has no
+    # claim, so it has no section and its link stays the page's.
+    home = (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="evidence/#ledger-page-index"' in home
+    other = (site / "site" / "other" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../evidence/"' in other and "#ledger-page-" not in other
+    assert 'id="ledger-page-other"' not in ledger
+
+
+def test_review_dates_are_shown_in_words_under_the_title(build_fixture):
+    def quoted_date(site):
+        page = site / "docs" / "other.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("reviewed: 2026-01-10", 'reviewed: "2026-03-01"'), encoding="utf-8")
+
+    site, result = build_fixture("basic", quoted_date)
+    assert result.returncode == 0, result.stderr
+    for path, iso, words in (("index.html", "2026-01-10", "10 January 2026"), ("other/index.html", "2026-03-01", "1 March 2026")):
+        html = (site / "site" / path).read_text(encoding="utf-8")
+        dateline = f'<p class="reviewed-on">Reviewed <time datetime="{iso}">{words}</time></p>'
+        assert re.search(r"</h1>\s*" + re.escape(dateline), html), path  # right under the title
+        assert html.count('class="reviewed-on"') == 1
+    assert "Next review due: <time datetime=\"2029-01-10\">10 January 2029</time>" in (site / "site" / "index.html").read_text(encoding="utf-8")
+    # Pages without a `reviewed:` date (the generated ledger) show none.
+    assert 'class="reviewed-on"' not in (site / "site" / "evidence" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_ledger_and_reading_grades_json_show_both_grades(build_fixture):
+    def for_patients(site):
+        page = site / "docs" / "index.md"
+        text = page.read_text(encoding="utf-8").replace("audience: clinicians", "audience: patients")
+        page.write_text(text.replace("# Home\n", '# Home\n\n!!! abstract "In short"\n    - We sleep.\n    - It helps.\n'), encoding="utf-8")
+
+    site, result = build_fixture("basic", for_patients)
+    assert result.returncode == 0, result.stderr
+    grades = json.loads((site / "site" / "reading-grades.json").read_text(encoding="utf-8"))
+    assert set(grades) >= {"index.md"} and "other.md" not in grades  # clinicians' pages are not graded
+    body, summary = grades["index.md"]["body"], grades["index.md"]["summary"]
+    assert summary is not None and summary < body
+    ledger = (site / "site" / "evidence" / "index.html").read_text(encoding="utf-8")
+    assert (f'<span class="ledger-grade">Reading level of the page: grade {body:.1f}; of the summary box: grade {summary:.1f}'
+            " (lower is easier to read)</span>") in ledger
 
 
 def test_author_year_style(build_fixture):
@@ -272,3 +340,43 @@ def test_a_site_without_the_citations_extension_fails_strict(build_fixture):
     assert result.returncode == 1
     assert "mkdocs.yml: `claimcheck.markdown_ext` is not in `markdown_extensions`, so citations are not rendered: add it" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+OVERDUE = ("reviewed: 2026-01-10\n", "reviewed: 2019-03-01\nnext_review: 2020-03-01\n")
+
+
+def _overdue(site):
+    page = site / "docs" / "other.md"
+    page.write_text(page.read_text().replace(*OVERDUE))
+
+
+def test_a_page_past_its_review_date_shows_readers_a_notice_and_still_builds_strictly(build_fixture):
+    site, result = build_fixture("basic", _overdue)
+    assert result.returncode == 0, result.stderr  # a date never blocks publishing
+    assert "INFO" in result.stderr and "other.md:1: review-overdue" in result.stderr  # it is still said, as info
+    other = (site / "site" / "other" / "index.html").read_text(encoding="utf-8")
+    notice = re.search(r'<div class="review-overdue" role="note">(.*?)</div>', other, re.S)
+    assert notice and "This page is due for review; some information may be out of date." in notice.group(1)
+    assert '<time datetime="2019-03-01">1 March 2019</time>' in notice.group(1)
+    home = (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "review-overdue" not in home  # reviewed 2026-01-10: not due
+    # The checker passes too; the pull request's job summary lists the page from its JSON.
+    check = subprocess.run([sys.executable, "-m", "claimcheck", "--format", "json"], cwd=site,
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+    summary = subprocess.run([sys.executable, str(ROOT / ".ci" / "overdue-pages")], input=check.stdout,
+                             capture_output=True, text=True, timeout=60)
+    assert summary.returncode == 0, summary.stderr
+    assert summary.stdout.splitlines() == ["### Pages past their review date", "", "- `other.md`: review was due 2020-03-01 (info)"]
+
+
+def test_an_editor_can_make_an_overdue_page_fail_the_strict_build(build_fixture):
+    """`levels: {review-overdue: warn}` in mkdocs.yml: a page past its date stops a strict build."""
+    def raised(site):
+        _overdue(site)
+        config = site / "mkdocs.yml"
+        config.write_text(config.read_text().replace("bibliography: references.bib", "bibliography: references.bib\n    levels:\n      review-overdue: warn"))
+
+    site, result = build_fixture("basic", raised)
+    assert result.returncode == 1
+    assert re.search(r"^WARNING .*other\.md:1: review-overdue: «2020-03-01»", result.stderr, re.M), result.stderr

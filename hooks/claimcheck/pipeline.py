@@ -1,0 +1,172 @@
+"""The one check pipeline: every page check, then every site check, in the
+order registered here, and the problems sorted once.
+
+`check_files` is what `claimcheck` and the MkDocs hooks call; `check_site` is its
+site stage, for tests and benchmarks that build page reports in memory. A new
+check is one `PageCheck` or `SiteCheck` in `PAGE_CHECKS` or `SITE_CHECKS`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cache
+from .bibliography import Bibliography
+from .cache import cache_key
+from .check import PageReport, SiteReport, check_conflicts, check_page, check_uncited, find_disagreements
+from .document import parse_document
+from .pages import read_text
+from .problems import Level, Problem, ProblemKind, Severity, at_levels
+from .standards import DEFAULT_GRADE_LIMITS, GradeLimits, check_reading_grades, check_sources, check_standards, check_working_notes, reading_grades
+from .status import STATUS_MAX_AGE_YEARS, check_status
+from .topics import parse_abbreviations
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one run of the checks is given, beyond the pages and the bibliography."""
+
+    options: frozenset[str] = frozenset()
+    today: datetime.date | None = None  # None: today's date, read when the run starts
+    whole_site: bool = True  # False when the pages are a subset: no entry is then called uncited
+    status_max_age_years: int = STATUS_MAX_AGE_YEARS
+    #: Highest reading grades of a patient page's body and "In short" box
+    #: (`extra.claimcheck.max_grade_body`, `max_grade_summary`).
+    grade_limits: GradeLimits = DEFAULT_GRADE_LIMITS
+    #: Problem kinds reported at another level than their own (`extra.claimcheck.levels`).
+    levels: Mapping[ProblemKind, Level] = field(default_factory=dict)
+
+    @property
+    def date(self) -> datetime.date:
+        return self.today or datetime.date.today()
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    """A check of one page. `cached`: its result depends on the page's text, the
+    bibliography, the options and the site's abbreviations alone, so it is kept
+    with the page in the cache; otherwise (the date, say) it runs every time."""
+
+    name: str
+    run: Callable[[PageReport, Run], list[Problem]]
+    cached: bool
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    """A check that needs every page at once."""
+
+    name: str
+    run: Callable[[SiteReport, Run], list[Problem]]
+
+
+def _reading_grades(page: PageReport, run: Run) -> list[Problem]:
+    """Not a problem yet: the grades, kept with the page; `readability` judges them."""
+    if page.document.meta.get("audience", "patients") == "patients":
+        page.grades = reading_grades(page.document)
+    return []
+
+
+def _status(site: SiteReport, run: Run) -> list[Problem]:
+    site.status_claims, problems = check_status(site, run.date, run.status_max_age_years)
+    return problems
+
+
+#: Every page check after `check_page` (claims and citations), in the order they run.
+PAGE_CHECKS = (
+    PageCheck("working-notes", lambda page, run: check_working_notes(page.document), cached=True),
+    PageCheck("reading-grades", _reading_grades, cached=True),
+    PageCheck("standards", lambda page, run: check_standards(page.document, run.date), cached=False),
+    # Not cached: the limits are the run's settings, not the page's text.
+    PageCheck("readability", lambda page, run: check_reading_grades(page.document, page.grades, run.grade_limits), cached=False),
+)
+#: Every site check, in the order they run.
+SITE_CHECKS = (
+    SiteCheck("bibliography", lambda site, run: list(site.bibliography.problems)),
+    SiteCheck("conflicts", lambda site, run: check_conflicts(site.pages)),
+    SiteCheck("uncited-entries", lambda site, run: check_uncited(site.pages, site.bibliography) if run.whole_site else []),
+    SiteCheck("sources", lambda site, run: check_sources(site, run.date)),
+    SiteCheck("status", _status),
+)
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def _cached_page(text: str, shown: str, bibliography: Bibliography, run: Run, abbreviations: dict[str, str]) -> PageReport:
+    """`check_page` and the cached page checks, from the cache when the page, the
+    bibliography, the options and the site's abbreviations are unchanged."""
+    words = "\n".join(f"{k}\t{v}" for k, v in sorted(abbreviations.items()))
+    key = cache_key("pipeline", shown, text, bibliography.digest, ",".join(sorted(run.options)), words)
+    report = cache.load("page", key)
+    if isinstance(report, PageReport):
+        return report
+    report = check_page(parse_document(text, shown), bibliography, run.options, abbreviations)
+    for page_check in PAGE_CHECKS:
+        if page_check.cached:
+            report.problems.extend(page_check.run(report, run))
+    cache.save("page", key, report)
+    return report
+
+
+def check_site(pages: list[PageReport], bibliography: Bibliography, run: Run = Run(), problems: list[Problem] | None = None) -> SiteReport:
+    """The site stage: every site check over the checked pages, then every
+    problem (`problems` given, the pages', the site checks') at the run's
+    `levels` and sorted once: the bibliography first (its damage explains page
+    problems), then by file, line and severity."""
+    site = SiteReport(pages, bibliography, [], find_disagreements(bibliography))
+    found = list(problems or [])
+    for page in pages:
+        found.extend(page.problems)
+    for site_check in SITE_CHECKS:
+        found.extend(site_check.run(site, run))
+    if run.levels:
+        found = at_levels(found, run.levels)
+    found.sort(key=lambda p: (p.file != bibliography.path, p.file, p.line, SEVERITY_ORDER[Severity(p.severity)]))
+    site.problems = found
+    return site
+
+
+def check_files(
+    files: list[tuple[Path, str]],
+    bibliography: Bibliography,
+    options: frozenset[str] = frozenset(),
+    today: datetime.date | None = None,
+    whole_site: bool = True,
+    snippets: list[tuple[Path, str]] | None = None,
+    status_max_age_years: int = STATUS_MAX_AGE_YEARS,
+    levels: Mapping[ProblemKind, Level] | None = None,
+    grade_limits: GradeLimits = DEFAULT_GRADE_LIMITS,
+) -> SiteReport:
+    """Check every page (given as file and the path it is shown as) and the site
+    as a whole. With `whole_site` false the pages are a subset, so no entry is
+    called uncited. `snippets` are files appended to every page (abbreviations):
+    their definitions give the topic check the guide's abbreviations, and their
+    text is checked for claims like a page's (without the page standards).
+    `levels` (from `extra.claimcheck.levels`) changes or drops some kinds' problems;
+    `grade_limits` are the patient pages' reading-grade limits."""
+    run = Run(options, today or datetime.date.today(), whole_site, status_max_age_years, grade_limits=grade_limits, levels=levels or {})
+    problems: list[Problem] = []
+    abbreviations: dict[str, str] = {}
+    for file, shown in snippets or []:
+        text = read_text(file, shown)
+        if isinstance(text, Problem):
+            problems.append(text)
+            continue
+        abbreviations.update(parse_abbreviations(text))
+        problems.extend(_cached_page(text, shown, bibliography, run, {}).problems)
+    reports: list[PageReport] = []
+    for file, shown in files:
+        text = read_text(file, shown)
+        if isinstance(text, Problem):
+            problems.append(text)
+            continue
+        report = _cached_page(text, shown, bibliography, run, abbreviations)
+        for page_check in PAGE_CHECKS:
+            if not page_check.cached:
+                report.problems = report.problems + page_check.run(report, run)
+        reports.append(report)
+    site = check_site(reports, bibliography, run, problems)
+    site.abbreviations = abbreviations
+    return site

@@ -1,0 +1,94 @@
+"""The one check pipeline: what the CLI reports is what `check_files` returns,
+every registered check runs, and the problems come sorted once."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+from claimcheck.bibliography import load_bibliography, parse_bibliography
+from claimcheck.check import check_page
+from claimcheck.cli import main
+from claimcheck.document import parse_document
+from claimcheck.pages import markdown_files
+from claimcheck.pipeline import PAGE_CHECKS, SEVERITY_ORDER, SITE_CHECKS, Run, check_files, check_site
+from claimcheck.problems import Level, ProblemKind
+from claimcheck.standards import GradeLimits
+
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+TODAY = datetime.date(2026, 12, 1)
+
+
+def _sorted_once(problems, bibliography_path):
+    return sorted(problems, key=lambda p: (p.file != bibliography_path, p.file, p.line, SEVERITY_ORDER[p.severity]))
+
+
+def test_the_cli_reports_exactly_what_the_pipeline_returns(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml above: the CLI's defaults, as check_files's
+    assert main(["--bib", str(CORPUS / "references.bib"), "--format", "json", str(CORPUS / "status")]) == 1
+    reported = json.loads(capsys.readouterr().out)
+    site = check_files(markdown_files([CORPUS / "status"]), load_bibliography(CORPUS / "references.bib"))
+    assert reported["problems"] == [p.as_dict() for p in site.problems]
+    assert "uncited-entry" in {p["kind"] for p in reported["problems"]}  # the site checks are in it
+
+
+def test_every_page_and_site_check_runs_and_problems_are_sorted_once(tmp_path):
+    bib = parse_bibliography(
+        "@article{old, author={A, B}, title={T}, journal={J}, year={1990}, findings={remission: 30%}}\n"
+        "@article{new, author={C, D}, title={U}, journal={J}, year={2020}, findings={remission: 31%}}\n"
+        "@article{unused, author={E, F}, title={V}, journal={J}, year={2020}}\n"
+        "@article{broken, author={G}, title={W}, year={2020}}\n",
+        "refs.bib",
+    )
+    (tmp_path / "b.md").write_text("---\nreviewed: 2026-01-01\n---\n\nRemission was 30% [@old]. TODO check.\n\nIt was 40% [@new].\n", encoding="utf-8")
+    (tmp_path / "a.md").write_bytes(b"Caf\xe9 42% of people.\n")  # not UTF-8: one problem, and the other page still checked
+    site = check_files(markdown_files([tmp_path]), bib, today=TODAY)
+    kinds = {p.kind for p in site.problems}
+    assert {"page-error", "bib-error", "old-source", "unsupported", "working-note", "uncited-entry"} <= kinds
+    assert site.problems == _sorted_once(site.problems, "refs.bib")
+    first_page_problem = next(p for p in site.problems if p.file != "refs.bib")
+    assert (first_page_problem.file, first_page_problem.kind) == ("a.md", "page-error")
+
+
+def test_the_site_stage_alone_runs_every_site_check():
+    """A test building page reports in memory sees what the CLI and the hooks report."""
+    bib = parse_bibliography("@article{old, author={A, B}, title={T}, journal={J}, year={1990}, findings={remission: 30%}}\n"
+                             "@article{new, author={C, D}, title={U}, journal={J}, year={2020}, findings={remission: 31%}}\n", "refs.bib")
+    page = check_page(parse_document("Remission was 30% [@old]. Remission was 40% [@new].\n", "p.md"), bib)
+    site = check_site([page], bib, Run(today=TODAY))
+    assert [(p.kind, p.line) for p in site.problems] == [("unsupported", 1), ("old-source", 1)]
+
+
+def test_levels_are_applied_in_the_site_stage_before_the_one_sort():
+    """`extra.claimcheck.levels` changes what a test of the pipeline sees, and the
+    problems are sorted by the severity they are reported at."""
+    bib = parse_bibliography("@article{old, author={A, B}, title={T}, journal={J}, year={1990}, findings={remission: 30%}}\n"
+                             "@article{new, author={C, D}, title={U}, journal={J}, year={2020}, findings={remission: 31%}}\n", "refs.bib")
+    page = check_page(parse_document("Remission was 30% [@old]. Remission was 40% [@new].\n", "p.md"), bib)
+    lowered = check_site([page], bib, Run(today=TODAY, levels={ProblemKind.UNSUPPORTED: Level.INFO}))
+    assert [(p.kind, p.severity) for p in lowered.problems] == [("old-source", "warning"), ("unsupported", "info")]
+    ignored = check_site([page], bib, Run(today=TODAY, levels={ProblemKind.OLD_SOURCE: Level.IGNORE}))
+    assert [p.kind for p in ignored.problems] == ["unsupported"]
+
+
+def test_checks_have_one_name_each():
+    names = [c.name for c in PAGE_CHECKS] + [c.name for c in SITE_CHECKS]
+    assert len(names) == len(set(names))
+
+
+def test_the_grade_limits_reach_the_readability_check_through_the_run(tmp_path):
+    """The grades are measured with the page (cached); the `readability` page
+    check judges them against the run's limits every run, so a changed limit
+    is never hidden by the cache."""
+    hard = "Pharmacokinetic heterogeneity substantially complicates individualised antidepressant optimisation strategies. " * 5
+    (tmp_path / "p.md").write_text(f"---\nreviewed: 2026-01-01\n---\n\n{hard}\n", encoding="utf-8")
+
+    def readability(limits=None):
+        site = check_files(markdown_files([tmp_path]), parse_bibliography(""), today=TODAY, **({"grade_limits": limits} if limits else {}))
+        return [p.text.split(" grade")[0] for p in site.problems if p.kind == "readability"]
+
+    assert readability() == ["body"]
+    assert readability(GradeLimits(body=40, summary=40)) == []
+    assert readability() == ["body"]
+    assert next(c for c in PAGE_CHECKS if c.name == "readability").cached is False

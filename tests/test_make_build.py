@@ -1,0 +1,80 @@
+"""`make build` runs `claimcheck` before the site generator and stops on a claim
+error, so no generator (one that skips the MkDocs hooks included) publishes an
+unchecked site; the publish workflow builds through `make build`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT
+
+VENV = ROOT / ".venv"
+
+PAGE = """---
+title: Home
+reviewed: 2026-01-10
+audience: clinicians
+---
+
+# Home
+
+About 30.9% of US adults with medication-treated MDD have TRD [@zhdanava2021].
+"""
+
+BIB = """@article{zhdanava2021,
+  author = {Zhdanava, Maryia and Pilon, Dominic},
+  title = {The prevalence of {TRD} in the {United States}},
+  journal = {Journal of Clinical Psychiatry},
+  year = {2021},
+  findings = {trd-share-treated-mdd: 30.9% (US adults with medication-treated MDD)}
+}
+"""
+
+
+def _site(folder: Path) -> Path:
+    """A tiny site with this repository's Makefile and no hooks in its mkdocs.yml
+    (as a generator that ignores hooks would build it)."""
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "index.md").write_text(PAGE, encoding="utf-8")
+    (folder / "references.bib").write_text(BIB, encoding="utf-8")
+    (folder / "mkdocs.yml").write_text("site_name: Make build fixture\nextra:\n  claimcheck:\n    bibliography: references.bib\n", encoding="utf-8")
+    shutil.copy(ROOT / "Makefile", folder / "Makefile")
+    return folder
+
+
+def _make_build(site: Path) -> subprocess.CompletedProcess[str]:
+    """`make build` with this checkout's environment (`-o`: never reinstall it)."""
+    stamp = f"{VENV}/.installed"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    return subprocess.run(["make", "--no-print-directory", "build", f"VENV={VENV}", "-o", stamp], cwd=site, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_make_build_checks_claims_then_builds(tmp_path):
+    site = _site(tmp_path / "site")
+    built = _make_build(site)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "1 pages, 1 claims (1 matched to a finding); 0 errors" in built.stderr
+    assert built.stdout.index("bin/claimcheck") < built.stdout.index("bin/mkdocs build --strict")
+    assert (site / "site" / "index.html").is_file()
+
+
+def test_a_claim_error_stops_make_build_before_the_generator(tmp_path):
+    site = _site(tmp_path / "site")
+    page = site / "docs" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("30.9%", "39.9%"), encoding="utf-8")
+    built = _make_build(site)
+    assert built.returncode != 0
+    assert "index.md:9: unsupported: «39.9%»" in built.stdout
+    assert "mkdocs build" not in built.stdout
+    assert not (site / "site").exists()
+
+
+def test_publish_workflow_builds_through_make_build():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    runs = [step["run"] for step in workflow["jobs"]["build"]["steps"] if "run" in step]
+    assert runs == ["make build"]
