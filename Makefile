@@ -9,6 +9,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 # `make serve PORT=8001` when 8000 is taken.
 PORT ?= 8000
+# The site generator `make build` runs: mkdocs (the default) or zensical
+# (`make build GENERATOR=zensical`; README "Building with Zensical").
+GENERATOR ?= mkdocs
+BUILD_mkdocs := $(BIN)/mkdocs build --strict
+# Zensical runs no hooks: the citations extension's strict mode stops it on a claim
+# error, and --clean keeps its cache from serving a page built before a source changed.
+BUILD_zensical := CLAIMCHECK_STRICT=true $(BIN)/zensical build --clean --strict
 
 .PHONY: setup serve build test lint check browser lock bench linkcheck-external clean
 
@@ -31,7 +38,7 @@ serve: setup
 # The checker runs first and stops the build on a claim error, so a site
 # generator that skips the MkDocs hooks cannot publish an unchecked site.
 build: check
-	$(BIN)/mkdocs build --strict
+	$(if $(BUILD_$(GENERATOR)),$(BUILD_$(GENERATOR)),$(error GENERATOR must be mkdocs or zensical, not "$(GENERATOR)"))
 
 check: setup
 	$(BIN)/claimcheck
@@ -68,4 +75,4 @@ linkcheck-external: build
 	$(BIN)/python -m claimcheck.external_links site
 
 clean:
-	rm -rf site .venv .pytest_cache
+	rm -rf site .cache .venv .pytest_cache

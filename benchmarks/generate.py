@@ -471,6 +471,7 @@ def _yml(variant: str) -> str:
     if variant == "plain":
         body += "plugins:\n  - search\n"
     elif variant == "ours":
+        body += "  - claimcheck.markdown_ext\n"
         body += f"plugins:\n  - search\nhooks:\n  - {HOOKS}\nextra:\n  claimcheck:\n    bibliography: references.bib\n"
     elif variant == "bibtex":
         body += "plugins:\n  - search\n  - bibtex:\n      bib_file: references.bib\n"

@@ -330,6 +330,18 @@ def test_a_repository_link_without_a_repository_fails_strict(build_fixture):
     assert "Traceback" not in result.stderr
 
 
+def test_a_site_without_the_citations_extension_fails_strict(build_fixture):
+    """The hook no longer renders citations: a mkdocs.yml that does not list the extension is told so."""
+    def edit(site):
+        config = site / "mkdocs.yml"
+        config.write_text(config.read_text().replace("  - claimcheck.markdown_ext\n", ""))
+
+    site, result = build_fixture("basic", edit)
+    assert result.returncode == 1
+    assert "mkdocs.yml: `claimcheck.markdown_ext` is not in `markdown_extensions`, so citations are not rendered: add it" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 OVERDUE = ("reviewed: 2026-01-10\n", "reviewed: 2019-03-01\nnext_review: 2020-03-01\n")
 
 
