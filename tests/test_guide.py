@@ -14,7 +14,7 @@ from claimcheck.formatting import reference_html, reference_text
 from claimcheck.pages import markdown_files
 from claimcheck.pipeline import check_files
 from claimcheck.standards import GradeLimits, check_reading_grades, check_working_notes
-from conftest import ROOT, run_mkdocs
+from conftest import ROOT, build_in_process
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +68,9 @@ def test_working_fields_of_the_bibliography_never_reach_a_reader():
 
 
 def test_strict_build_of_the_guide(tmp_path):
-    result = run_mkdocs(ROOT / "mkdocs.yml", tmp_path / "site")
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr
+    built = build_in_process(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert built.ok, built.log
+    assert "WARNING" not in built.log
     claims = json.loads((tmp_path / "site" / "claims.json").read_text(encoding="utf-8"))
     assert claims["claims"] and all(c["status"] == "supported" for c in claims["claims"])
 

@@ -11,38 +11,15 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, SITES
 
 VENV = ROOT / ".venv"
 
-PAGE = """---
-title: Home
-reviewed: 2026-01-10
-audience: clinicians
----
 
-# Home
-
-About 30.9% of US adults with medication-treated MDD have TRD [@zhdanava2021].
-"""
-
-BIB = """@article{zhdanava2021,
-  author = {Zhdanava, Maryia and Pilon, Dominic},
-  title = {The prevalence of {TRD} in the {United States}},
-  journal = {Journal of Clinical Psychiatry},
-  year = {2021},
-  findings = {trd-share-treated-mdd: 30.9% (US adults with medication-treated MDD)}
-}
-"""
-
-
-def _site(folder: Path) -> Path:
-    """A tiny site with this repository's Makefile and no hooks in its mkdocs.yml
-    (as a generator that ignores hooks would build it)."""
-    (folder / "docs").mkdir(parents=True)
-    (folder / "docs" / "index.md").write_text(PAGE, encoding="utf-8")
-    (folder / "references.bib").write_text(BIB, encoding="utf-8")
-    (folder / "mkdocs.yml").write_text("site_name: Make build fixture\nextra:\n  claimcheck:\n    bibliography: references.bib\n", encoding="utf-8")
+def _site(scenario: str, folder: Path) -> Path:
+    """A copy of the fixture site `scenario` (a tiny site with no hooks in its mkdocs.yml,
+    as a generator that ignores hooks would build it) with this repository's Makefile."""
+    shutil.copytree(SITES / scenario, folder)
     shutil.copy(ROOT / "Makefile", folder / "Makefile")
     return folder
 
@@ -55,7 +32,7 @@ def _make_build(site: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_make_build_checks_claims_then_builds(tmp_path):
-    site = _site(tmp_path / "site")
+    site = _site("make_build", tmp_path / "site")
     built = _make_build(site)
     assert built.returncode == 0, built.stdout + built.stderr
     assert "1 pages, 1 claims (1 matched to a finding); 0 errors" in built.stderr
@@ -64,9 +41,7 @@ def test_make_build_checks_claims_then_builds(tmp_path):
 
 
 def test_a_claim_error_stops_make_build_before_the_generator(tmp_path):
-    site = _site(tmp_path / "site")
-    page = site / "docs" / "index.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("30.9%", "39.9%"), encoding="utf-8")
+    site = _site("make_build_claim_error", tmp_path / "site")  # 39.9% where the source says 30.9%
     built = _make_build(site)
     assert built.returncode != 0
     assert "index.md:9: unsupported: «39.9%»" in built.stdout

@@ -89,11 +89,12 @@ def serve(directory: Path) -> tuple[str, _Server]:
 
 
 def fixture_site(name: str, parent: Path) -> Path:
-    """A copy of tests/fixtures/<name> in `parent`, its paths to the repository made absolute."""
+    """A copy of the fixture site tests/fixtures/sites/<name> in `parent` (for tests that
+    change it while it is served), its paths to the repository made absolute."""
     site = parent / name
-    shutil.copytree(REPO / "tests" / "fixtures" / name, site)
+    shutil.copytree(REPO / "tests" / "fixtures" / "sites" / name, site)
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("../../../", str(REPO) + "/"), encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("../../../../", str(REPO) + "/"), encoding="utf-8")
     return site
 
 

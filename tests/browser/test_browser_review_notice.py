@@ -15,10 +15,8 @@ NOTICE = "This page is due for review; some information may be out of date."
 
 @pytest.fixture(scope="module")
 def overdue_site(tmp_path_factory):
-    """The basic fixture with other.md's review date in the past (the date injected there)."""
-    site = builtsite.fixture_site("basic", tmp_path_factory.mktemp("overdue"))
-    page = site / "docs" / "other.md"
-    page.write_text(page.read_text().replace("reviewed: 2026-01-10\n", "reviewed: 2019-03-01\nnext_review: 2020-03-01\n"))
+    """The fixture site `review_overdue`: other.md's review was due 2020-03-01."""
+    site = builtsite.fixture_site("review_overdue", tmp_path_factory.mktemp("overdue"))
     try:
         return builtsite.built_site(site / "mkdocs.yml")
     except builtsite.BuildError as error:

@@ -10,13 +10,10 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 builtsite = sys.modules["trd_builtsite"]  # loaded by conftest.py
-PLANTED = "\nAbout 12% of people relapse early.\n\nAnd 55% of treated adults have TRD [@zhdanava2021].\n"
 
 
 def test_serve_marks_a_planted_problem_with_its_message_on_hover_and_focus(browser, tmp_path):
-    site = builtsite.fixture_site("basic", tmp_path)
-    other = site / "docs" / "other.md"
-    other.write_text(other.read_text() + PLANTED)
+    site = builtsite.fixture_site("serve_planted", tmp_path)  # an uncited 12% and an unsupported 55% on other.md
     with builtsite.mkdocs_serve(site / "mkdocs.yml", tmp_path / "serve.log") as served:
         assert builtsite.wait_for(lambda: "claimcheck-problem" in served.fetch("other/")), served.output()
         context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")

@@ -15,13 +15,13 @@ from markdown.preprocessors import Preprocessor
 
 from claimcheck import markdown_ext
 from claimcheck.markdown_ext import CitationsExtension, ClaimErrors, checked_site, page_url, settings_at, site_order
-from conftest import FIXTURES
+from conftest import SITES
 
 
 @pytest.fixture
 def project(tmp_path) -> Path:
     """The basic fixture site, as a project folder of its own."""
-    shutil.copytree(FIXTURES / "basic", tmp_path / "site")
+    shutil.copytree(SITES / "basic", tmp_path / "site")
     return tmp_path / "site"
 
 

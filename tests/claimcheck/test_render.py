@@ -4,13 +4,15 @@ less each page's References."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 import markdown
 import pytest
 from material.plugins.search.plugin import Parser
 
 from claimcheck.bibliography import parse_bibliography
-from claimcheck.render import fill_placeholders, render_markdown
+from claimcheck.markdown_ext import page_url
+from claimcheck.render import fill_placeholders, relative_url, render_markdown
 from conftest import ROOT
 
 EXTENSIONS = ["meta", "admonition", "attr_list", "footnotes", "tables", "toc", "md_in_html", "pymdownx.details", "pymdownx.superfences"]
@@ -128,3 +130,39 @@ def test_where_sources_disagree_names_each_source_as_author_and_year():
     assert '40% — <a href="../bibliography/#bib-one2016">Smith (2016)</a>' in html
     assert '55% — <a href="../bibliography/#bib-two2019">Lee et al. (2019)</a> (routine care)' in html
     assert "— one2016" not in html and "— two2019" not in html
+
+
+@pytest.mark.parametrize(
+    "from_url, to_url, expected",
+    [
+        # use_directory_urls: true (MkDocs' default): every page is a folder
+        ("", "bibliography/", "bibliography/"),
+        ("about/", "", "../"),
+        ("treatments/ect/", "bibliography/", "../../bibliography/"),
+        ("treatments/ect/", "treatments/", "../"),
+        ("about/", "about/", "./"),
+        ("", "", "./"),
+        # use_directory_urls: false: every page is a file
+        ("index.html", "bibliography.html", "bibliography.html"),
+        ("about.html", "index.html", "index.html"),
+        ("treatments/ect.html", "bibliography.html", "../bibliography.html"),
+        ("treatments/ect.html", "treatments/index.html", "index.html"),
+        ("index.html", "treatments/ect.html", "treatments/ect.html"),
+        ("about.html", "about.html", "about.html"),
+    ],
+)
+def test_relative_url_links_one_page_to_another(from_url, to_url, expected):
+    assert relative_url(from_url, to_url) == expected
+
+
+@pytest.mark.parametrize("use_directory_urls", [True, False])
+def test_relative_url_leads_from_every_page_to_every_page(use_directory_urls):
+    """However pages nest, the link, resolved from the page it is on, is the target's URL."""
+    pages = ["index.md", "about.md", "bibliography.md", "treatments/index.md", "treatments/ect.md", "treatments/ket/esketamine.md"]
+    urls = [page_url(path, use_directory_urls) for path in pages]
+    site = "https://guide.example/base/"
+    for here in urls:
+        for there in urls:
+            link = relative_url(here, there)
+            assert not link.startswith("/") and "//" not in link, (here, there, link)
+            assert urljoin(site + here, link) == site + there, (here, there, link)

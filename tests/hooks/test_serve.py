@@ -7,11 +7,12 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, SITES
 
 
 def _builtsite():
@@ -42,16 +43,14 @@ def test_serve_shows_problems_live_and_recovers(tmp_path):
         assert _wait_for(lambda: "Maria Zhdanava" in page()), output()
 
 
-PLANTED = "\nAbout 12% of people relapse early.\n\nAnd 55% of treated adults have TRD [@zhdanava2021].\n"
 MARK = re.compile(r'<mark class="claimcheck-problem claimcheck-error" tabindex="0" aria-describedby="(claimcheck-problem-\d+)">([^<]*)'
                   r'<span class="claimcheck-message" role="tooltip" id="\1">([^<]*)</span></mark>')
 
 
-def test_serve_marks_problems_in_the_page_and_a_published_build_does_not(tmp_path, build_fixture):
-    site = builtsite.fixture_site("basic", tmp_path / "served")
+def test_serve_marks_problems_in_the_page_and_a_published_build_does_not(tmp_path, build_site):
+    """The scenario `serve_planted`: the basic site with an uncited 12% and an unsupported 55% on other.md."""
+    site = builtsite.fixture_site("serve_planted", tmp_path / "served")
     other = site / "docs" / "other.md"
-    good = other.read_text()
-    other.write_text(good + PLANTED)
     with builtsite.mkdocs_serve(site / "mkdocs.yml", tmp_path / "serve.log") as served:
         fetch, output = served.fetch, served.output
         assert _wait_for(lambda: "claimcheck-problem" in fetch("other/")), output()
@@ -62,16 +61,13 @@ def test_serve_marks_problems_in_the_page_and_a_published_build_does_not(tmp_pat
         assert "2 problems on this page</summary>" in html
         assert "claimcheck-problem" not in fetch("")  # a page without problems has no marks and no count
         served_claims = json.loads(fetch("claims.json"))
-        other.write_text(good)  # the editor fixes the page: the marks go on the next rebuild
+        shutil.copy(SITES / "basic" / "docs" / "other.md", other)  # the editor fixes the page: the marks go on the next rebuild
         assert _wait_for(lambda: "Other page" in fetch("other/") and "claimcheck-problem" not in fetch("other/")), output()
 
-    def plant(published):
-        (published / "docs" / "other.md").write_text(good + PLANTED)
-
-    published, result = build_fixture("basic", plant, strict=False)
-    built = (published / "site" / "other" / "index.html").read_text(encoding="utf-8")
-    assert "55%" in built and "claimcheck-problem" not in built and "claimcheck-problems" not in built
-    assert json.loads((published / "site" / "claims.json").read_text(encoding="utf-8")) == served_claims
+    published = build_site("serve_planted", strict=False)
+    html = (published.out / "other" / "index.html").read_text(encoding="utf-8")
+    assert "55%" in html and "claimcheck-problem" not in html and "claimcheck-problems" not in html
+    assert json.loads((published.out / "claims.json").read_text(encoding="utf-8")) == served_claims
 
 
 def test_make_serve_on_a_taken_port_fails_with_one_clear_line():
