@@ -166,3 +166,13 @@ def test_relative_url_leads_from_every_page_to_every_page(use_directory_urls):
             link = relative_url(here, there)
             assert not link.startswith("/") and "//" not in link, (here, there, link)
             assert urljoin(site + here, link) == site + there, (here, there, link)
+
+
+@pytest.mark.parametrize("style", ["numeric", "author-year"])
+def test_author_names_are_escaped_once(style):
+    """author_year is HTML already: "O'Brien & Co" shows as written, not as "O&#x27;Brien"."""
+    bibliography = parse_bibliography("@article{ob, author = {O'Brien, Ann and {Smith \\& Co}}, title = {T}, journal = {J}, year = {2020}}")
+    rendered = render_markdown("As @ob found [@ob].\n", bibliography, style)
+    shown = fill_placeholders(markdown.markdown(rendered.markdown), rendered)
+    assert "O&#x27;Brien and Smith &amp; Co" in shown
+    assert "&amp;#x27;" not in shown and "&amp;amp;" not in shown
