@@ -42,7 +42,7 @@ from .config import ConfigError, Settings, load_settings
 from .formatting import restore_formatted
 from .pages import markdown_files, shown_from
 from .pipeline import check_files
-from .render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_anchor, ledger_html, plain_text, relative_url, render_markdown
+from .render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_anchor, ledger_html, relative_url, render_markdown
 from .standards import ReadingGrades, as_date, next_review
 from .text import is_http_url
 
@@ -400,9 +400,11 @@ def _link_own_ledger_section(html: str, site: CheckedSite, where: GeneratorPage)
 
 
 def _plain_toc(tokens: list[dict[str, Any]], rendered: RenderedPage) -> None:
-    """A heading's citations show in the table of contents as plain text."""
+    """A heading's citations show in the table of contents as plain text. A token's
+    `name` is HTML (themes print it unescaped): its placeholders become the search
+    view, which is escaped, never the unescaped plain text."""
     for token in tokens:
-        token["name"] = plain_text(token["name"], rendered)
+        token["name"] = fill_placeholders(token["name"], rendered, search_view=True)
         token["html"] = fill_placeholders(token.get("html", ""), rendered, search_view=True)
         _plain_toc(token.get("children", []), rendered)
 

@@ -62,6 +62,9 @@ def test_hostile_bibliography_and_citation_text_are_escaped(build_site):
     body = html[html.index('<article'):html.index('</article>')]
     assert_inert(body)
     assert "&lt;script&gt;alert(" in body
+    # A citation's prefix in a heading reaches the table of contents (outside the article) as text only.
+    assert_inert(html[html.index('<nav class="md-nav md-nav--secondary"'):html.index('<article')])
+    assert "[see &lt;b onmouseover=alert(6)&gt;bold&lt;/b&gt; 1]" in html
     claims_text = (built.out / "claims.json").read_text(encoding="utf-8")
     assert json.loads(claims_text)["claims"]
     bibliography = (built.out / "bibliography" / "index.html").read_text(encoding="utf-8")
