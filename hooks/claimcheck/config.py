@@ -160,7 +160,10 @@ def snippet_files(config: dict[str, Any], root: Path) -> tuple[Path, ...]:
 
 def settings_from(config: dict[str, Any], root: Path) -> Settings:
     """Settings from a loaded mkdocs.yml mapping; paths relative to `root`."""
-    values = read_options((config.get("extra") or {}).get("claimcheck"))
+    extra = config.get("extra") or {}
+    if not isinstance(extra, dict):
+        raise ConfigError("`extra` in mkdocs.yml must be a mapping")
+    values = read_options(extra.get("claimcheck"))
     return Settings(
         docs_dir=root / str(config.get("docs_dir", "docs")),
         bibliography=root / values["bibliography"],

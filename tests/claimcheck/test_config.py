@@ -72,6 +72,8 @@ def test_an_unknown_kind_names_the_closest_one():
 def test_extra_claimcheck_must_be_a_mapping():
     with pytest.raises(ConfigError, match=r"^`extra\.claimcheck` in mkdocs\.yml must be a mapping$"):
         settings_from({"extra": {"claimcheck": "numeric"}}, ROOT)
+    with pytest.raises(ConfigError, match=r"^`extra` in mkdocs\.yml must be a mapping$"):
+        settings_from({"extra": ["claimcheck"]}, ROOT)
 
 
 def test_every_kind_has_a_default_severity():
