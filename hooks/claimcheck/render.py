@@ -101,8 +101,7 @@ def plain_label(entry: Entry) -> str:
     "2016 meta-analysis", "2019 randomised trial. Secondary source: ...". Never a
     count or a detail the entry does not state."""
     kind = EVIDENCE_LABELS[entry.evidence].lower() if entry.evidence else SOURCE_KINDS.get(entry.type.lower(), "source")
-    year = (entry.fields.get("year") or "").strip("{} ")
-    label = f"{year} {kind}" if re.fullmatch(r"\d{4}", year) else kind.capitalize()
+    label = f"{entry.year} {kind}" if entry.year is not None else kind.capitalize()
     if entry.provenance == SECONDARY:
         label += ". " + SECONDARY_LABEL
     return label[0].upper() + label[1:]

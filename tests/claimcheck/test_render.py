@@ -176,3 +176,11 @@ def test_author_names_are_escaped_once(style):
     shown = fill_placeholders(markdown.markdown(rendered.markdown), rendered)
     assert "O&#x27;Brien and Smith &amp; Co" in shown
     assert "&amp;#x27;" not in shown and "&amp;amp;" not in shown
+
+
+def test_a_preview_label_reads_the_year_as_every_check_does():
+    """From `date` when the entry has no `year` (Entry.year, the one year helper); none from "n.d."."""
+    bibliography = parse_bibliography("@online{dated, title = {T}, date = {2023-12-06}}\n@online{undated, title = {U}, year = {n.d.}}")
+    rendered = render_markdown("A [@dated]. B [@undated].\n", bibliography)
+    full = fill_placeholders(markdown.markdown(rendered.markdown), rendered)
+    assert re.findall(r'<strong class="cite-tip-label">([^<]*)</strong>', full) == ["2023 web page.", "Web page."]
