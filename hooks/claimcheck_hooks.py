@@ -89,8 +89,8 @@ def on_config(config):
         build.settings = settings_at(config_file)
     except ConfigError as exc:  # as MkDocs does for its own settings: the build stops, strict or not
         raise PluginError(f"mkdocs.yml: {exc}") from None
-    if EXTENSION not in config.markdown_extensions:
-        log.error("mkdocs.yml: `%s` is not in `markdown_extensions`, so citations are not rendered: add it", EXTENSION)
+    if EXTENSION not in config.markdown_extensions:  # stops the build too: it would publish raw `[@key]` text
+        raise PluginError(f"mkdocs.yml: `{EXTENSION}` is not in `markdown_extensions`, so citations are not rendered: add it")
     return config
 
 

@@ -264,9 +264,10 @@ def test_a_repository_link_without_a_repository_fails_strict(build_site):
     assert "Traceback" not in built.log
 
 
-def test_a_site_without_the_citations_extension_fails_strict(build_site):
-    """The hook no longer renders citations: a mkdocs.yml that does not list the extension is told so."""
-    built = build_site("without_extension")
+def test_a_site_without_the_citations_extension_stops_the_build_strict_or_not(build_site):
+    """The hook no longer renders citations: a mkdocs.yml that does not list the extension is told so, and a
+    non-strict build stops too, as for a wrong setting (it would publish raw `[@key]` text)."""
+    built = build_site("without_extension", strict=False)
     assert not built.ok
     assert "mkdocs.yml: `claimcheck.markdown_ext` is not in `markdown_extensions`, so citations are not rendered: add it" in built.log
     assert "Traceback" not in built.log
