@@ -89,8 +89,8 @@ def on_config(config):
         build.settings = settings_at(config_file)
     except ConfigError as exc:  # as MkDocs does for its own settings: the build stops, strict or not
         raise PluginError(f"mkdocs.yml: {exc}") from None
-    if EXTENSION not in config.markdown_extensions:
-        log.error("mkdocs.yml: `%s` is not in `markdown_extensions`, so citations are not rendered: add it", EXTENSION)
+    if EXTENSION not in config.markdown_extensions:  # stops the build too: it would publish raw `[@key]` text
+        raise PluginError(f"mkdocs.yml: `{EXTENSION}` is not in `markdown_extensions`, so citations are not rendered: add it")
     return config
 
 
@@ -125,11 +125,12 @@ def on_files(files, config):
     pages = {file.src_uri: file for file in files.documentation_pages()}
     with _kept_for_the_build():
         build.report = checked_site(build.settings, build.root, [(Path(f.abs_src_path), uri) for uri, f in pages.items()]).report
-    for problem in build.report.problems:
-        if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
-            files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it
-        _log(problem)
     build.scanned = {report.path: report for report in build.report.pages}
+    for uri, file in pages.items():
+        if uri not in build.scanned:  # unreadable (whatever `levels:` makes of its page-error): MkDocs would stop with a traceback on it
+            files.remove(file)
+    for problem in build.report.problems:
+        _log(problem)
     return files
 
 

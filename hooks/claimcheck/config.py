@@ -17,10 +17,11 @@ from typing import Any
 
 import yaml
 
-from .problems import Level, ProblemKind
+from .problems import Level, Problem, ProblemKind
 from .standards import DEFAULT_GRADE_LIMITS, MAX_GRADE_BODY, MAX_GRADE_SUMMARY, GradeLimits
 from .status import STATUS_MAX_AGE_YEARS
 from .styles import CITATION_STYLES, NUMERIC, CitationStyle
+from .text import decode_utf8
 
 #: Optional claim forms `extra.claimcheck` can switch on.
 OPTIONAL_FORMS = ("durations", "dated_events")
@@ -160,7 +161,10 @@ def snippet_files(config: dict[str, Any], root: Path) -> tuple[Path, ...]:
 
 def settings_from(config: dict[str, Any], root: Path) -> Settings:
     """Settings from a loaded mkdocs.yml mapping; paths relative to `root`."""
-    values = read_options((config.get("extra") or {}).get("claimcheck"))
+    extra = config.get("extra") or {}
+    if not isinstance(extra, dict):
+        raise ConfigError("`extra` in mkdocs.yml must be a mapping")
+    values = read_options(extra.get("claimcheck"))
     return Settings(
         docs_dir=root / str(config.get("docs_dir", "docs")),
         bibliography=root / values["bibliography"],
@@ -175,9 +179,13 @@ def settings_from(config: dict[str, Any], root: Path) -> Settings:
 
 def load_settings(mkdocs_yml: Path) -> Settings:
     try:
-        config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        text = decode_utf8(mkdocs_yml.read_bytes(), str(mkdocs_yml), "page-error")
     except OSError as exc:
         raise ConfigError(f"{mkdocs_yml}: cannot read ({exc.strerror or exc})") from None
+    if isinstance(text, Problem):
+        raise ConfigError(f"{text.file}:{text.line}: {text.message}")
+    try:
+        config = yaml.load(text, Loader=_TolerantLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

@@ -42,7 +42,7 @@ from .config import ConfigError, Settings, load_settings
 from .formatting import restore_formatted
 from .pages import markdown_files, shown_from
 from .pipeline import check_files
-from .render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_anchor, ledger_html, plain_text, relative_url, render_markdown
+from .render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_anchor, ledger_html, relative_url, render_markdown
 from .standards import ReadingGrades, as_date, next_review
 from .text import is_http_url
 
@@ -50,6 +50,8 @@ BIBLIOGRAPHY_MARKER = "<!-- claimcheck:bibliography -->"
 LEDGER_MARKER = "<!-- claimcheck:ledger -->"
 GENERATED = {BIBLIOGRAPHY_MARKER: "CLAIMCHECKBIBLIOGRAPHYX", LEDGER_MARKER: "CLAIMCHECKLEDGERX"}
 BIBLIOGRAPHY_SPOT, LEDGER_SPOT = (f"<p>{token}</p>" for token in GENERATED.values())
+#: Each site-wide marker where it counts: a line of its own (in a code span it is text, as written).
+MARKER_LINES = {marker: re.compile(rf"^[ \t]*{re.escape(marker)}[ \t]*$", re.MULTILINE) for marker in GENERATED}
 
 
 #: The start of a link target standing for the site's repository (`extra.repository`).
@@ -228,7 +230,7 @@ def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] |
                              grade_limits=settings.grade_limits)
         checked = CheckedSite(report, {page.path: page for page in report.pages},
                               {page.path: page.grades for page in report.pages if page.grades is not None},
-                              next((page.path for page in report.pages if LEDGER_MARKER in page.document.source), None))
+                              next((page.path for page in report.pages if MARKER_LINES[LEDGER_MARKER].search(page.document.source)), None))
         _Memo.last = (signature, checked)
         return checked
 
@@ -312,7 +314,7 @@ class CitationPreprocessor(Preprocessor):
         markdown = link_repository("\n".join(lines), (where.extra or {}).get("repository"))
         rendered = render_markdown(markdown, site.report.bibliography, settings.citation_style, scanned)
         for marker, token in GENERATED.items():
-            rendered.markdown = rendered.markdown.replace(marker, f"\n\n{token}\n\n")
+            rendered.markdown = MARKER_LINES[marker].sub(f"\n{token}\n", rendered.markdown)
         self.page.where, self.page.site, self.page.rendered, self.page.tree_done = where, site, rendered, False
         return rendered.markdown.split("\n")
 
@@ -400,9 +402,11 @@ def _link_own_ledger_section(html: str, site: CheckedSite, where: GeneratorPage)
 
 
 def _plain_toc(tokens: list[dict[str, Any]], rendered: RenderedPage) -> None:
-    """A heading's citations show in the table of contents as plain text."""
+    """A heading's citations show in the table of contents as plain text. A token's
+    `name` is HTML (themes print it unescaped): its placeholders become the search
+    view, which is escaped, never the unescaped plain text."""
     for token in tokens:
-        token["name"] = plain_text(token["name"], rendered)
+        token["name"] = fill_placeholders(token["name"], rendered, search_view=True)
         token["html"] = fill_placeholders(token.get("html", ""), rendered, search_view=True)
         _plain_toc(token.get("children", []), rendered)
 

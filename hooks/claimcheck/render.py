@@ -101,8 +101,7 @@ def plain_label(entry: Entry) -> str:
     "2016 meta-analysis", "2019 randomised trial. Secondary source: ...". Never a
     count or a detail the entry does not state."""
     kind = EVIDENCE_LABELS[entry.evidence].lower() if entry.evidence else SOURCE_KINDS.get(entry.type.lower(), "source")
-    year = (entry.fields.get("year") or "").strip("{} ")
-    label = f"{year} {kind}" if re.fullmatch(r"\d{4}", year) else kind.capitalize()
+    label = f"{entry.year} {kind}" if entry.year is not None else kind.capitalize()
     if entry.provenance == SECONDARY:
         label += ". " + SECONDARY_LABEL
     return label[0].upper() + label[1:]
@@ -162,11 +161,10 @@ def _label(citation: Citation, position: int, index: int, page: PageCitations, b
         unknown = f"@{html.escape(citation.key)}?"
         return _Label(f'<span class="citation-unknown" title="Unknown reference">{unknown}</span>', unknown)
     number = page.numbers[citation.key]
-    text = str(number) if style.numbered else author_year(entry)
+    text = str(number) if style.numbered else author_year(entry)  # author_year is HTML already
     if not style.numbered and (name_shown or citation.suppress_author):
         name, _, year = text.rpartition(", ")
         text = f"{name} ({year})" if name_shown == "in-label" else year
-    text = html.escape(text)
     tip_id = f"{group_anchor(index)}-tip-{position}"
     return _Label(
         f'<span class="cite-ref"><a href="#ref-{number}" class="cite-link" aria-describedby="{tip_id}">{text}</a>'
@@ -177,8 +175,9 @@ def _label(citation: Citation, position: int, index: int, page: PageCitations, b
 
 
 def _author_names(citation: Citation, bibliography: Bibliography) -> str:
+    """A narrative citation's author names, as HTML (author_year escapes them)."""
     entry = bibliography.get(citation.key)
-    return html.escape(author_year(entry).rpartition(", ")[0]) if entry is not None and not citation.suppress_author else ""
+    return author_year(entry).rpartition(", ")[0] if entry is not None and not citation.suppress_author else ""
 
 
 def _marker(group: CitationGroup, index: int, page: PageCitations, bibliography: Bibliography, style: CitationStyle, source: str, shift: int) -> Markup:

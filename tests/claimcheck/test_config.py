@@ -72,6 +72,8 @@ def test_an_unknown_kind_names_the_closest_one():
 def test_extra_claimcheck_must_be_a_mapping():
     with pytest.raises(ConfigError, match=r"^`extra\.claimcheck` in mkdocs\.yml must be a mapping$"):
         settings_from({"extra": {"claimcheck": "numeric"}}, ROOT)
+    with pytest.raises(ConfigError, match=r"^`extra` in mkdocs\.yml must be a mapping$"):
+        settings_from({"extra": ["claimcheck"]}, ROOT)
 
 
 def test_every_kind_has_a_default_severity():
@@ -121,3 +123,10 @@ def test_a_new_style_is_one_entry_of_data():
     assert marker.search == "⟨1 | 2⟩"
     (marker,) = render_markdown("Text [@a; @b].\n", bib, "author-year").markers.values()
     assert marker.search == "(Roe, 2020; Doe, 2021)"
+
+
+def test_a_mkdocs_yml_not_in_utf8_stops_the_cli_with_one_line(tmp_path, monkeypatch, capsys):
+    (tmp_path / "mkdocs.yml").write_bytes(b"site_name: x\nsite_author: M\xfcller\n")
+    monkeypatch.chdir(tmp_path)
+    assert main([]) == 2
+    assert capsys.readouterr().err == f"claimcheck: {tmp_path / 'mkdocs.yml'}:2: not valid UTF-8 (byte 27); save the file as UTF-8\n"

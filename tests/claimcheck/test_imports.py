@@ -77,3 +77,27 @@ def test_the_graph_reads_relative_absolute_and_type_only_imports() -> None:
 
 def test_no_import_cycle_in_hooks() -> None:
     assert cycles(import_graph()) == []
+
+
+#: Issue 17's size rule (ruff's PLR0915 and kin are off in pyproject.toml because of it).
+LONGEST_FUNCTION = 60
+
+
+def long_functions(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [f"{path.name}:{node.lineno}: {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+            for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and (node.end_lineno or node.lineno) - node.lineno + 1 > LONGEST_FUNCTION]
+
+
+def test_the_size_rule_sees_a_long_function(tmp_path) -> None:
+    long = tmp_path / "long.py"
+    long.write_text("def f():\n" + "    x = 1\n" * LONGEST_FUNCTION, encoding="utf-8")
+    short = tmp_path / "short.py"
+    short.write_text("def f():\n" + "    x = 1\n" * (LONGEST_FUNCTION - 1), encoding="utf-8")
+    assert len(long_functions(long)) == 1 and long_functions(short) == []
+
+
+def test_no_function_in_hooks_is_longer_than_60_lines() -> None:
+    found = [line for path in sorted(HOOKS.rglob("*.py")) for line in long_functions(path)]
+    assert not found, found

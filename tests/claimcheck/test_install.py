@@ -108,3 +108,25 @@ def test_pre_commit_hook_runs_the_installed_command():
     files = re.compile(hook["files"])
     assert all(files.search(path) for path in ("docs/index.md", "references.bib", "mkdocs.yml", "site/mkdocs.yml"))
     assert not any(files.search(path) for path in ("hooks/claimcheck/cli.py", "docs/assets/citations.css", "not-mkdocs.yml"))
+
+
+def test_every_module_the_package_imports_is_a_declared_dependency():
+    """pre-commit (`language: python`) and pip install only what pyproject.toml
+    declares: a module imported anywhere in the package (textstat, lazily, for
+    reading grades) must be declared, or the installed checker stops with a traceback."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    declared = {re.split(r"[<>=!~ \[;]", d)[0].lower().replace("_", "-")
+                for d in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]}
+    imported = set()
+    for module in (ROOT / "hooks" / "claimcheck").glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"claimcheck", "__future__"}
+    distributions = packages_distributions()
+    missing = {name for name in third_party if not {d.lower().replace("_", "-") for d in distributions.get(name, [name])} & declared}
+    assert not missing, f"imported but not in pyproject.toml's dependencies: {sorted(missing)}"

@@ -72,6 +72,17 @@ def test_bibliography_and_ledger_markers_become_the_site_wide_pages(project):
     assert 'class="ledger-page"' in ledger and 'id="sources-disagree"' in ledger
 
 
+def test_a_marker_written_in_a_code_span_is_text_not_the_ledger(project):
+    """Only a marker on a line of its own makes a site-wide page: a page explaining
+    how to place the ledger neither gets it nor becomes the page links go to."""
+    (project / "docs" / "about.md").write_text("---\ntitle: About\nreviewed: 2026-01-10\naudience: clinicians\n---\n\n# About\n\n"
+                                               "Put `<!-- claimcheck:ledger -->` on a line of its own.\n", encoding="utf-8")
+    about, _ = _render(project, "about.md")
+    assert "<code>&lt;!-- claimcheck:ledger --&gt;</code>" in about and 'class="ledger-page"' not in about
+    settings = settings_at(project / "mkdocs.yml")
+    assert checked_site(settings, project).ledger == "evidence.md"
+
+
 def test_zensical_context_gives_links_from_the_source_file_review_dates_and_the_repository(project):
     meta = {"reviewed": "2026-01-10", "title": "Bibliography"}
     bibliography, _ = _render(project, "bibliography.md", context=ZensicalContext(project, "bibliography.md", {}))

@@ -166,3 +166,21 @@ def test_relative_url_leads_from_every_page_to_every_page(use_directory_urls):
             link = relative_url(here, there)
             assert not link.startswith("/") and "//" not in link, (here, there, link)
             assert urljoin(site + here, link) == site + there, (here, there, link)
+
+
+@pytest.mark.parametrize("style", ["numeric", "author-year"])
+def test_author_names_are_escaped_once(style):
+    """author_year is HTML already: "O'Brien & Co" shows as written, not as "O&#x27;Brien"."""
+    bibliography = parse_bibliography("@article{ob, author = {O'Brien, Ann and {Smith \\& Co}}, title = {T}, journal = {J}, year = {2020}}")
+    rendered = render_markdown("As @ob found [@ob].\n", bibliography, style)
+    shown = fill_placeholders(markdown.markdown(rendered.markdown), rendered)
+    assert "O&#x27;Brien and Smith &amp; Co" in shown
+    assert "&amp;#x27;" not in shown and "&amp;amp;" not in shown
+
+
+def test_a_preview_label_reads_the_year_as_every_check_does():
+    """From `date` when the entry has no `year` (Entry.year, the one year helper); none from "n.d."."""
+    bibliography = parse_bibliography("@online{dated, title = {T}, date = {2023-12-06}}\n@online{undated, title = {U}, year = {n.d.}}")
+    rendered = render_markdown("A [@dated]. B [@undated].\n", bibliography)
+    full = fill_placeholders(markdown.markdown(rendered.markdown), rendered)
+    assert re.findall(r'<strong class="cite-tip-label">([^<]*)</strong>', full) == ["2023 web page.", "Web page."]

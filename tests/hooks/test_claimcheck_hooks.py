@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 
 import pytest
+import yaml
 
 from conftest import ROOT, SITES, hook_state_kept
 
@@ -261,9 +264,10 @@ def test_a_repository_link_without_a_repository_fails_strict(build_site):
     assert "Traceback" not in built.log
 
 
-def test_a_site_without_the_citations_extension_fails_strict(build_site):
-    """The hook no longer renders citations: a mkdocs.yml that does not list the extension is told so."""
-    built = build_site("without_extension")
+def test_a_site_without_the_citations_extension_stops_the_build_strict_or_not(build_site):
+    """The hook no longer renders citations: a mkdocs.yml that does not list the extension is told so, and a
+    non-strict build stops too, as for a wrong setting (it would publish raw `[@key]` text)."""
+    built = build_site("without_extension", strict=False)
     assert not built.ok
     assert "mkdocs.yml: `claimcheck.markdown_ext` is not in `markdown_extensions`, so citations are not rendered: add it" in built.log
     assert "Traceback" not in built.log
@@ -294,3 +298,22 @@ def test_an_editor_can_make_an_overdue_page_fail_the_strict_build(build_site):
     built = build_site("review_overdue_warn")
     assert not built.ok
     assert re.search(r"^WARNING .*other\.md:1: review-overdue: «2020-03-01»", built.log, re.M), built.log
+
+
+def test_the_overdue_pages_step_lists_an_overdue_page_at_level_error_without_failing(tmp_path):
+    """The pull request's "Pages past their review date" step, run as GitHub runs it
+    (bash -e -o pipefail), on a site where `levels:` makes review-overdue an error:
+    the page is listed and the step passes (the Claims step is the one that fails)."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "test.yml").read_text(encoding="utf-8"))
+    step = next(s for s in workflow["jobs"]["test"]["steps"] if s.get("name") == "Pages past their review date")
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "review_overdue_warn", site)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("review-overdue: warn", "review-overdue: error"), encoding="utf-8")
+    for name in (".venv", ".ci"):
+        (site / name).symlink_to(ROOT / name)
+    summary = tmp_path / "summary.md"
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=site, capture_output=True, text=True,
+                          env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "- `other.md`: review was due 2020-03-01 (error)" in summary.read_text(encoding="utf-8").splitlines()

@@ -47,6 +47,15 @@ def test_broken_pages_give_one_clear_line(build_site, scenario, expected):
         assert sum(expected in line for line in built.log.splitlines()) == 1, built.log
 
 
+def test_an_unreadable_page_is_left_out_even_when_its_page_error_is_ignored(build_site):
+    """`levels: {page-error: ignore}` hides the problem, not the page's bytes: the hook
+    still takes the page out of the build, so MkDocs never reads it (a UnicodeDecodeError)."""
+    built = build_site("page_latin1_error_ignored", strict=False)
+    assert built.ok, built.log
+    assert "page-error" not in built.log
+    assert not (built.out / "latin1" / "index.html").exists()
+
+
 def test_bom_crlf_empty_and_front_matter_only_pages_build(build_site):
     built = build_site("pages_bom_crlf_empty", strict=False)
     assert built.ok, built.log
@@ -62,6 +71,9 @@ def test_hostile_bibliography_and_citation_text_are_escaped(build_site):
     body = html[html.index('<article'):html.index('</article>')]
     assert_inert(body)
     assert "&lt;script&gt;alert(" in body
+    # A citation's prefix in a heading reaches the table of contents (outside the article) as text only.
+    assert_inert(html[html.index('<nav class="md-nav md-nav--secondary"'):html.index('<article')])
+    assert "[see &lt;b onmouseover=alert(6)&gt;bold&lt;/b&gt; 1]" in html
     claims_text = (built.out / "claims.json").read_text(encoding="utf-8")
     assert json.loads(claims_text)["claims"]
     bibliography = (built.out / "bibliography" / "index.html").read_text(encoding="utf-8")
