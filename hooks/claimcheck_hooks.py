@@ -140,7 +140,7 @@ def on_files(files, config):
         build.report = check_files([(Path(f.abs_src_path), uri) for uri, f in pages.items()], bibliography, settings.options,
                                    snippets=shown_from(settings.snippets, root),
                                    status_max_age_years=settings.status_max_age_years, levels=settings.levels,
-                                   grade_limits=settings.grade_limits)
+                                   grade_limits=settings.grade_limits, format_cited=True)
     for problem in build.report.problems:
         if problem.kind == "page-error" and problem.file in pages and not any(p.path == problem.file for p in build.report.pages):
             files.remove(pages[problem.file])  # unreadable: MkDocs would stop with a traceback on it
