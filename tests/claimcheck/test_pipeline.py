@@ -97,7 +97,7 @@ def test_the_grade_limits_reach_the_readability_check_through_the_run(tmp_path):
 def test_references_formatted_in_the_worker_are_those_formatted_here(monkeypatch):
     """`format_cited` formats the cited references in a worker process; each is
     what formatting it here gives, and an uncited entry is left alone."""
-    import claimcheck.formatting as formatting
+    from claimcheck import formatting
 
     bib = parse_bibliography(
         "@article{smith2020, author={Smith, Anna and Jones, Bo}, title={A {TRD} trial}, journal={J Affect Disord},"
