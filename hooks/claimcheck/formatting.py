@@ -181,10 +181,14 @@ def format_ahead(bibliography: Bibliography, texts: Iterable[str]) -> int:
     if len(wanted) < AHEAD_MIN:
         return 0
     import multiprocessing
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: `mkdocs serve` runs threads, and a forked child can inherit their locks held
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    # fork (the worker starts at once with everything imported) when this is
+    # the only thread, as in `mkdocs build`; else spawn (`mkdocs serve` runs
+    # threads, whose held locks a forked child would inherit).
+    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(method))
     entries = list(wanted.values())
     _AHEAD.extend(pool.submit(_format_batch, entries[start:start + AHEAD_BATCH]) for start in range(0, len(entries), AHEAD_BATCH))
     pool.shutdown(wait=False)  # the batches still run; the process ends after the last
