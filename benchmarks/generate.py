@@ -252,10 +252,16 @@ def _stated(rng: random.Random, f: Finding) -> str:
     raise ValueError(f.kind)
 
 
+def outcome_of(f: Finding) -> str:
+    """"hospital admission" for the finding `hospital-admission-12-b`."""
+    return f.id.rsplit("-", 2)[0].replace("-", " ")
+
+
 def _claim_sentence(rng: random.Random, f: Finding, cite: str) -> str:
     """A sentence stating `f` with the citation `cite` before its full stop."""
     s = _stated(rng, f)
-    theme, group, outcome = rng.choice(THEMES), rng.choice(GROUPS), rng.choice(OUTCOMES)
+    # The outcome the finding measures (its id starts with it), so the topic check matches.
+    theme, group, outcome = rng.choice(THEMES), rng.choice(GROUPS), outcome_of(f)
     if f.kind in ("pct_dec", "pct_int", "range"):
         templates = [
             f"With {theme}, {outcome} was reported in {s} of {group} {cite}.",
@@ -270,12 +276,12 @@ def _claim_sentence(rng: random.Random, f: Finding, cite: str) -> str:
         ]
     elif f.kind == "count_mag":
         templates = [
-            f"The condition affects {s} {group} in the country studied {cite}.",
-            f"Each year, {s} {group} start {theme} {cite}.",
+            f"{outcome.capitalize()} affects {s} {group} in the country studied {cite}.",
+            f"Each year, {s} {group} start {theme} after {outcome} {cite}.",
         ]
     elif f.kind == "fold":
         if s.endswith("fold"):
-            templates = [f"Previous hospital admission carried a {s} higher risk of {outcome} {cite}.",
+            templates = [f"Previous {theme} carried a {s} higher risk of {outcome} {cite}.",
                          f"Those given {theme} showed a {s} increase in {outcome} {cite}."]
         else:
             templates = [f"{group.capitalize()} given {theme} were {s} likely to reach {outcome} {cite}."]
@@ -283,8 +289,8 @@ def _claim_sentence(rng: random.Random, f: Finding, cite: str) -> str:
         templates = [f"The register study followed {s} {group} for {outcome} {cite}.",
                      f"Data on {outcome} came from {s} {group} {cite}."]
     elif f.kind == "money":
-        templates = [f"The annual cost to health services was estimated at {s} {cite}.",
-                     f"Lost productivity added {s} a year in the national estimate {cite}."]
+        templates = [f"Care after {outcome} took {s} a year in the national estimate {cite}.",
+                     f"Services for {outcome} were estimated at {s} a year {cite}."]
     elif f.kind == "pp":
         templates = [f"Adding {theme} raised {outcome} by {s} over placebo {cite}.",
                      f"The difference in {outcome} was {s} in favour of {theme} {cite}."]
@@ -315,7 +321,8 @@ class PageWriter:
             fa, fb = (next(f for f in e.findings if f.kind == "pct_int") for e in (a, b))
             if fa.number < fb.number and a.key != b.key:
                 group = rng.choice(GROUPS)
-                return f"Trials of {rng.choice(THEMES)} reported {rng.choice(OUTCOMES)} in {int(fa.number)}% to {int(fb.number)}% of {group} [@{a.key}; @{b.key}]."
+                outcomes = " or ".join(dict.fromkeys((outcome_of(fa), outcome_of(fb))))
+                return f"Trials of {rng.choice(THEMES)} reported {outcomes} in {int(fa.number)}% to {int(fb.number)}% of {group} [@{a.key}; @{b.key}]."
         entry = self._entry()
         finding = rng.choice(entry.findings)
         if narrative_ok and rng.random() < 0.1:
@@ -385,9 +392,9 @@ def make_page(seed: int, number: int, bib: list[BibEntry], pool: int, stats: int
                 out.append(f"- {w.claim(narrative_ok=False)}")
             out.append("")
         elif kind == "table":
-            out += ["| Outcome | What the studies found |", "|---|---|"]
+            out += ["| Treatment | What the studies found |", "|---|---|"]
             for _ in range(3):
-                out.append(f"| {rng.choice(OUTCOMES).capitalize()} | {w.claim(narrative_ok=False)} |")
+                out.append(f"| {rng.choice(THEMES).capitalize()} | {w.claim(narrative_ok=False)} |")
             out.append("")
         elif kind == "note":
             out += ['!!! note "Key figure"', "", f"    {w.claim()}", f"    {w.filler()}", ""]

@@ -261,12 +261,12 @@ def exponent(sizes: list[int | None], times: list[float | None]) -> float | None
     return sum((x - mean_x) * (y - mean_y) for x, y in logs) / spread
 
 
-def run_all(cases: list[str], quick: bool, timeout: float) -> dict[str, object]:
+def run_all(cases: list[str], quick: bool, timeout: float, tiny: bool = False) -> dict[str, object]:
     results = []
     flagged = []
     for case in cases:
         label, (largest,), unit = CASES[case]
-        steps = (32, 16, 8) if quick else (16, 8, 4, 2, 1)
+        steps = (4096, 2048, 1024) if tiny else (32, 16, 8) if quick else (16, 8, 4, 2, 1)
         sizes = [max(4, largest // step) for step in steps]
         stages = ["parse_bibliography"] if case == "bibliography" else [s for s in STAGES if case in SITE_CASES or s not in NEEDS]
         lengths: list[int | None] = [None] * len(sizes)
@@ -345,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time the checker on pathological inputs at growing sizes.")
     parser.add_argument("cases", nargs="*", choices=[[], *CASES], default=[], help="cases to run (default all)")
     parser.add_argument("--quick", action="store_true", help="sizes 1/32, 1/16 and 1/8 of the full ones")
+    parser.add_argument("--tiny", action="store_true", help="sizes 1/4096 to 1/1024: a smoke test of the script, no figures")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds for one stage at one size")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--profile", choices=list(CASES), help="cProfile one case at --size instead")
@@ -354,12 +355,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         profile(args.profile, args.size or CASES[args.profile][1][0], args.top)
         return 0
-    results = run_all(args.cases or list(CASES), args.quick, args.timeout)
+    results = run_all(args.cases or list(CASES), args.quick, args.timeout, args.tiny)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if results["flagged"]:
         print("super-linear: " + "; ".join(results["flagged"]), flush=True)
-        return 1
+        return 0 if args.tiny else 1  # tiny sizes time noise: a smoke run, no verdict
     return 0
 
 

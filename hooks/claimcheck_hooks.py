@@ -124,7 +124,8 @@ def on_files(files, config):
         return files
     pages = {file.src_uri: file for file in files.documentation_pages()}
     with _kept_for_the_build():
-        build.report = checked_site(build.settings, build.root, [(Path(f.abs_src_path), uri) for uri, f in pages.items()]).report
+        build.report = checked_site(build.settings, build.root, [(Path(f.abs_src_path), uri) for uri, f in pages.items()],
+                                    format_cited=True).report
     build.scanned = {report.path: report for report in build.report.pages}
     for uri, file in pages.items():
         if uri not in build.scanned:  # unreadable (whatever `levels:` makes of its page-error): MkDocs would stop with a traceback on it

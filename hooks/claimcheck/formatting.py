@@ -6,20 +6,27 @@ digest, so an unchanged entry is formatted once per process, and
 `store_formatted` / `restore_formatted` carry that into the next build through
 `cache` (pybtex takes milliseconds an entry). pybtex's style machinery is
 imported only when an entry is first formatted; a warm build reads every
-reference from the cache.
+reference from the cache. A cold build formats the references its pages cite
+in a worker process (`format_ahead`), on the second core, while this one checks
+and renders the pages.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import cache
 from .bibliography import DOI, Bibliography, Entry
 from .cache import cache_key
+from .keys import KEY_IN_TEXT
 from .text import is_http_url, is_pmid
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 PUBLISHED_FIELDS = {"findings", "evidence", "verified", "note", "abstract", "keywords", "file"}
 
@@ -129,9 +136,12 @@ class FormattedReferences:
     stored: dict[str, int] = field(default_factory=dict)  # bibliography path -> formatted items it holds
 
     def of(self, entry: Entry) -> Formatted:
-        found = self.by_digest.get(entry.digest)
+        return self.of_digest(entry.digest)
+
+    def of_digest(self, digest: str) -> Formatted:
+        found = self.by_digest.get(digest)
         if found is None:
-            found = self.by_digest[entry.digest] = Formatted()
+            found = self.by_digest[digest] = Formatted()
         return found
 
     def count(self, bibliography: Bibliography) -> int:
@@ -144,8 +154,82 @@ class FormattedReferences:
 FORMATTED = FormattedReferences()
 
 
+#: Fewer references than this to format: not worth a worker process (starting
+#: one costs about 0.3 s of the other core; pybtex takes about 2 ms an entry).
+AHEAD_MIN = 40
+#: References a worker formats in one go; the build takes each batch when done.
+AHEAD_BATCH = 40
+#: Batches the worker process is formatting or will format, in the order pages cite them.
+_AHEAD: list[Future[dict[str, Formatted]]] = []
+
+
+def format_ahead(bibliography: Bibliography, texts: Iterable[str]) -> int:
+    """Start formatting, in a worker process, the references that `texts` (the
+    pages, as written) cite and no build has formatted yet; how many. The pages
+    are read for `@key`s only (a key found in code is formatted for nothing).
+    Whatever a page needs before the worker has delivered it is formatted here,
+    so nothing waits for the worker; a reference is the same wherever formatted."""
+    wanted: dict[str, Entry] = {}
+    for text in texts:
+        for match in KEY_IN_TEXT.finditer(text):
+            key = match.group().lstrip("-@").strip("{}")
+            entry = bibliography.entries.get(key)
+            if entry is not None and entry.digest not in wanted:
+                known = FORMATTED.by_digest.get(entry.digest)
+                if known is None or known.html is None or known.label is None:
+                    wanted[entry.digest] = entry
+    if len(wanted) < AHEAD_MIN:
+        return 0
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork (the worker starts at once with everything imported) when this is
+    # the only thread, as in `mkdocs build`; else spawn (`mkdocs serve` runs
+    # threads, whose held locks a forked child would inherit).
+    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(method))
+    entries = list(wanted.values())
+    _AHEAD.extend(pool.submit(_format_batch, entries[start:start + AHEAD_BATCH]) for start in range(0, len(entries), AHEAD_BATCH))
+    pool.shutdown(wait=False)  # the batches still run; the process ends after the last
+    return len(entries)
+
+
+def _format_batch(entries: list[Entry]) -> dict[str, Formatted]:
+    """In the worker: each entry's reference and label."""
+    return {entry.digest: Formatted(*format_reference(entry), author_year_label(entry)) for entry in entries}
+
+
+def take_ahead(wait: bool = False) -> None:
+    """Take the batches the worker has finished (all of them with `wait`; else
+    the rest are cancelled when nothing is left for them to do)."""
+    for future in list(_AHEAD):
+        if not (wait or future.done()):
+            continue
+        _AHEAD.remove(future)
+        try:
+            done = future.result()
+        except Exception:  # the worker died (memory, a signal): its references are formatted here when needed
+            continue
+        for digest, formatted in done.items():
+            found = FORMATTED.of_digest(digest)
+            found.html = found.html if found.html is not None else formatted.html
+            found.text = found.text if found.text is not None else formatted.text
+            found.label = found.label if found.label is not None else formatted.label
+
+
+def stop_ahead() -> None:
+    """The build is over: take what the worker finished, drop what it has not started."""
+    take_ahead()
+    for future in _AHEAD:
+        future.cancel()
+    _AHEAD.clear()
+
+
 def _format(entry: Entry) -> Formatted:
     formatted = FORMATTED.of(entry)
+    if (formatted.html is None or formatted.text is None) and _AHEAD:
+        take_ahead()
     if formatted.html is None or formatted.text is None:
         formatted.html, formatted.text = format_reference(entry)
     return formatted
@@ -164,6 +248,8 @@ def reference_text(entry: Entry) -> str:
 def author_year(entry: Entry) -> str:
     """An author-year label: "Fekadu et al., 2018"."""
     formatted = FORMATTED.of(entry)
+    if formatted.label is None and _AHEAD:
+        take_ahead()
     if formatted.label is None:
         formatted.label = author_year_label(entry)
     return formatted.label
@@ -186,6 +272,7 @@ def restore_formatted(bibliography: Bibliography) -> None:
 def store_formatted(bibliography: Bibliography) -> None:
     """Keep the references formatted during a build for the next build, when
     more were formatted than the cache holds."""
+    stop_ahead()
     count = FORMATTED.count(bibliography)
     if count <= FORMATTED.stored.get(bibliography.path, 0):
         return

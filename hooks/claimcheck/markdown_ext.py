@@ -208,10 +208,13 @@ def settings_at(config_file: Path) -> Settings:
     return known[1]
 
 
-def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] | None = None) -> CheckedSite:
+def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] | None = None,
+                 format_cited: bool = False) -> CheckedSite:
     """The whole-site check of `pages` (default: every page in docs_dir, as
     `claimcheck` finds them), made again only when a page, the bibliography or
-    a snippet file changed. The MkDocs hook and the extension share it."""
+    a snippet file changed. The MkDocs hook and the extension share it; the hook
+    asks for `format_cited` (cited references formatted in a worker process while
+    pages are checked: see `pipeline.check_files`), which changes no output."""
     if pages is None:
         pages = sorted(markdown_files([settings.docs_dir], settings.docs_dir), key=lambda page: site_order(page[1]))
     signature = (settings, root, tuple((str(f), shown, _stamp(f)) for f, shown in pages),
@@ -227,7 +230,7 @@ def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] |
         restore_formatted(bibliography)
         report = check_files(pages, bibliography, settings.options, snippets=shown_from(settings.snippets, root),
                              status_max_age_years=settings.status_max_age_years, levels=settings.levels,
-                             grade_limits=settings.grade_limits)
+                             grade_limits=settings.grade_limits, format_cited=format_cited)
         checked = CheckedSite(report, {page.path: page for page in report.pages},
                               {page.path: page.grades for page in report.pages if page.grades is not None},
                               next((page.path for page in report.pages if MARKER_LINES[LEDGER_MARKER].search(page.document.source)), None))

@@ -138,6 +138,7 @@ def check_files(
     status_max_age_years: int = STATUS_MAX_AGE_YEARS,
     levels: Mapping[ProblemKind, Level] | None = None,
     grade_limits: GradeLimits = DEFAULT_GRADE_LIMITS,
+    format_cited: bool = False,
 ) -> SiteReport:
     """Check every page (given as file and the path it is shown as) and the site
     as a whole. With `whole_site` false the pages are a subset, so no entry is
@@ -145,7 +146,9 @@ def check_files(
     their definitions give the topic check the guide's abbreviations, and their
     text is checked for claims like a page's (without the page standards).
     `levels` (from `extra.claimcheck.levels`) changes or drops some kinds' problems;
-    `grade_limits` are the patient pages' reading-grade limits."""
+    `grade_limits` are the patient pages' reading-grade limits. With `format_cited`
+    (a build, which shows references), the references the pages cite start being
+    formatted in a worker process while the pages are checked here."""
     run = Run(options, today or datetime.date.today(), whole_site, status_max_age_years, grade_limits=grade_limits, levels=levels or {})
     problems: list[Problem] = []
     abbreviations: dict[str, str] = {}
@@ -156,12 +159,19 @@ def check_files(
             continue
         abbreviations.update(parse_abbreviations(text))
         problems.extend(_cached_page(text, shown, bibliography, run, {}).problems)
-    reports: list[PageReport] = []
+    texts: list[tuple[str, str]] = []
     for file, shown in files:
         text = read_text(file, shown)
         if isinstance(text, Problem):
             problems.append(text)
-            continue
+        else:
+            texts.append((text, shown))
+    if format_cited:
+        from .formatting import format_ahead
+
+        format_ahead(bibliography, (text for text, _ in texts))
+    reports: list[PageReport] = []
+    for text, shown in texts:
         report = _cached_page(text, shown, bibliography, run, abbreviations)
         for page_check in PAGE_CHECKS:
             if not page_check.cached:

@@ -92,3 +92,31 @@ def test_the_grade_limits_reach_the_readability_check_through_the_run(tmp_path):
     assert readability(GradeLimits(body=40, summary=40)) == []
     assert readability() == ["body"]
     assert next(c for c in PAGE_CHECKS if c.name == "readability").cached is False
+
+
+def test_references_formatted_in_the_worker_are_those_formatted_here(monkeypatch):
+    """`format_cited` formats the cited references in a worker process; each is
+    what formatting it here gives, and an uncited entry is left alone."""
+    from claimcheck import formatting
+
+    bib = parse_bibliography(
+        "@article{smith2020, author={Smith, Anna and Jones, Bo}, title={A {TRD} trial}, journal={J Affect Disord},"
+        " year={2020}, volume={3}, pages={1--9}, doi={10.1000/abc}, findings={remission: 30%}}\n"
+        "@book{who2021, author={{World Health Organization}}, title={Depression}, publisher={WHO}, year={2021},"
+        " url={https://www.who.int/x}}\n"
+        "@article{unused, author={E, F}, title={V}, journal={J}, year={2020}}\n",
+        "references.bib")
+    monkeypatch.setattr(formatting, "AHEAD_MIN", 1)
+    monkeypatch.setattr(formatting, "AHEAD_BATCH", 1)
+    assert formatting.format_ahead(bib, ["Remission was 30% [@smith2020].", "See @{who2021} and `@smith2020`."]) == 2
+    assert len(formatting._AHEAD) == 2
+    formatting.take_ahead(wait=True)
+    assert not formatting._AHEAD
+    for key in ("smith2020", "who2021"):
+        entry = bib.entries[key]
+        found = formatting.FORMATTED.by_digest[entry.digest]
+        assert (found.html, found.text) == formatting.format_reference(entry)
+        assert found.label == formatting.author_year_label(entry)
+    assert bib.entries["unused"].digest not in formatting.FORMATTED.by_digest
+    # Formatted already: nothing is sent to a worker again.
+    assert formatting.format_ahead(bib, ["[@smith2020; @who2021]"]) == 0
