@@ -28,8 +28,8 @@ from typing import Any
 
 PACKAGE = Path(__file__).parent
 #: Libraries whose output ends up in cached objects (parsed entries, formatted
-#: references, parsed Markdown, reading grades).
-LIBRARIES = ("pybtex", "markdown-it-py", "mdit-py-plugins", "textstat")
+#: references, parsed Markdown, reading grades, front matter read by PyYAML).
+LIBRARIES = ("pybtex", "markdown-it-py", "mdit-py-plugins", "textstat", "PyYAML")
 
 
 def cache_dir() -> Path | None:
