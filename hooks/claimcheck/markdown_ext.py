@@ -108,14 +108,23 @@ def _mkdocs_page(md: Markdown) -> GeneratorPage | None:
         if file is None or files is None or not hasattr(file, "src_uri") or not hasattr(files, "documentation_pages"):
             continue
         config_path = getattr(config, "config_file_path", None)
-        docs = list(files.documentation_pages())
+        pages, urls = _site_files(files)
         page = getattr(file, "page", None)
         config_file = Path(config_path) if config_path else Path.cwd() / "mkdocs.yml"
         return GeneratorPage(
-            file.src_uri, file.url, config_file.parent, config_file, getattr(page, "meta", None), [(Path(f.abs_src_path), f.src_uri) for f in docs],
-            {f.src_uri: f.url for f in docs}, bool(getattr(config, "use_directory_urls", True)), getattr(config, "extra", None),
+            file.src_uri, file.url, config_file.parent, config_file, getattr(page, "meta", None), pages,
+            urls, bool(getattr(config, "use_directory_urls", True)), getattr(config, "extra", None),
         )
     return None
+
+
+def _site_files(files: Any) -> tuple[list[tuple[Path, str]], dict[str, str]]:
+    """Every docs page and its URL, listed once per build (MkDocs hands each page
+    the same `Files`): listing them for every page made a build grow with pages squared."""
+    if _Memo.files is None or _Memo.files[0] is not files:
+        docs = list(files.documentation_pages())
+        _Memo.files = (files, [(Path(f.abs_src_path), f.src_uri) for f in docs], {f.src_uri: f.url for f in docs})
+    return _Memo.files[1], _Memo.files[2]
 
 
 def _zensical_page(md: Markdown) -> GeneratorPage | None:
@@ -184,6 +193,8 @@ class _Memo:
     """What the module keeps between pages and builds (one process, several Markdown instances)."""
 
     last: tuple[object, CheckedSite] | None = None  # the last whole-site check and what it was made of
+    last_pages: object = None  # the page list that check was last confirmed current for (one per build)
+    files: tuple[Any, list[tuple[Path, str]], dict[str, str]] | None = None  # a build's Files and its pages
     reported: CheckedSite | None = None  # whose errors strict mode has printed
 
 
@@ -215,12 +226,15 @@ def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] |
     a snippet file changed. The MkDocs hook and the extension share it; the hook
     asks for `format_cited` (cited references formatted in a worker process while
     pages are checked: see `pipeline.check_files`), which changes no output."""
+    if pages is not None and pages is _Memo.last_pages and _Memo.last is not None and _Memo.last[0][:2] == (settings, root):  # type: ignore[index]
+        return _Memo.last[1]  # the same build's page list, already confirmed current: no stat of every page again
     if pages is None:
         pages = sorted(markdown_files([settings.docs_dir], settings.docs_dir), key=lambda page: site_order(page[1]))
     signature = (settings, root, tuple((str(f), shown, _stamp(f)) for f, shown in pages),
                  _stamp(settings.bibliography), tuple(_stamp(s) for s in settings.snippets))
     with _lock:
         if _Memo.last is not None and _Memo.last[0] == signature:
+            _Memo.last_pages = pages
             return _Memo.last[1]
         try:
             shown = settings.bibliography.resolve().relative_to(root.resolve()).as_posix()
@@ -234,7 +248,7 @@ def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] |
         checked = CheckedSite(report, {page.path: page for page in report.pages},
                               {page.path: page.grades for page in report.pages if page.grades is not None},
                               next((page.path for page in report.pages if MARKER_LINES[LEDGER_MARKER].search(page.document.source)), None))
-        _Memo.last = (signature, checked)
+        _Memo.last, _Memo.last_pages = (signature, checked), pages
         return checked
 
 

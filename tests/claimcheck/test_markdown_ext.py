@@ -163,3 +163,24 @@ def test_a_pages_own_ledger_link_goes_to_its_section_under_zensical_too(project)
     assert 'href="evidence.md"' in html  # no claims: no section in the ledger to go to
     ledger, _ = _render(project, "evidence.md", context=ZensicalContext(project, "evidence.md", {}))
     assert 'id="ledger-page-index"' in ledger
+
+
+def test_one_build_lists_and_stats_its_pages_once_not_once_a_page(project, monkeypatch):
+    """Listing every page and stat-ing every page again for each page made a build
+    grow with pages squared (the benchmark's 2,000-page site)."""
+    settings = settings_at(project / "mkdocs.yml")
+    docs = sorted((project / "docs").glob("*.md"))
+    listed = []
+    files = SimpleNamespace(documentation_pages=lambda: listed.append(1) or [
+        SimpleNamespace(abs_src_path=str(p), src_uri=p.name, url=page_url(p.name)) for p in docs])
+    pages, _ = markdown_ext._site_files(files)
+    assert markdown_ext._site_files(files)[0] is pages and len(listed) == 1  # one Files: listed once
+    stats = []
+    real_stamp = markdown_ext._stamp
+    monkeypatch.setattr(markdown_ext, "_stamp", lambda path: stats.append(path) or real_stamp(path))
+    first = checked_site(settings, project, pages)
+    after_first = len(stats)
+    assert checked_site(settings, project, pages) is first and len(stats) == after_first  # same build: no stat again
+    assert checked_site(settings, project, list(pages)) is first and len(stats) > after_first  # a new build's list: checked
+    markdown_ext._site_files(SimpleNamespace(documentation_pages=files.documentation_pages))
+    assert len(listed) == 2  # a new build's Files: listed again
