@@ -8,6 +8,8 @@ from urllib.parse import urljoin
 
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser
 
 from claimcheck.bibliography import parse_bibliography
@@ -184,3 +186,32 @@ def test_a_preview_label_reads_the_year_as_every_check_does():
     rendered = render_markdown("A [@dated]. B [@undated].\n", bibliography)
     full = fill_placeholders(markdown.markdown(rendered.markdown), rendered)
     assert re.findall(r'<strong class="cite-tip-label">([^<]*)</strong>', full) == ["2023 web page.", "Web page."]
+
+
+# The pattern fill_placeholders read every tag with before it skipped tags that hold
+# neither a link, a placeholder nor a `<`: the oracle for the faster scan.
+EVERY_TAG = re.compile(r"(?P<tag><(?P<close>/?)(?P<link>a(?=[\s>]))?[^>]*>)|CLAIMCHECK\d{5}X")
+
+HTML_PIECES = st.sampled_from([
+    "<p>", "</p>", "<a href=\"x\">", "<a>", "</a>", "<abbr title=\"t\">", "</abbr>", "<img alt=\"CLAIMCHECK00001X\">",
+    "<span title=\"a <a b\">", "<!-- <a href=x> -->", "<", ">", "a", " ", "text", "CLAIMCHECK00001X", "CLAIMCHECK00002X",
+    "CLAIMCHECK99999X", "<a\n href=\"y\">", "<area>", "<div data-x=\"CLAIMCHECK00002X\" id=\"<\">", "&lt;",
+])
+
+
+@given(st.lists(HTML_PIECES, max_size=30).map("".join))
+def test_skipping_plain_tags_fills_exactly_as_reading_every_tag(content):
+    import claimcheck.render as render_module
+
+    rendered = render_module.RenderedPage("", {
+        "CLAIMCHECK00001X": render_module.Markup('<span class="citation"><a href="#ref-1">1</a></span>', "[1]"),
+        "CLAIMCHECK00002X": render_module.Markup('<span class="citation">B &amp; C</span>', "B &amp; C"),
+    }, "")
+    for search_view in (False, True):
+        faster = fill_placeholders(content, rendered, search_view)
+        original = render_module.TAG_OR_PLACEHOLDER
+        try:
+            render_module.TAG_OR_PLACEHOLDER = EVERY_TAG
+            assert faster == fill_placeholders(content, rendered, search_view)
+        finally:
+            render_module.TAG_OR_PLACEHOLDER = original
