@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from .bibliography import Bibliography, Finding
-from .citations import CitationGroup, document_citations
+from .citations import CitationGroup, document_citations, find_citations
 from .clauses import clauses
 from .document import Document, Unit, UnitKind, sentence_spans
 from .problems import ERROR, Problem
@@ -64,6 +65,19 @@ class Claim:
         return {"file": self.file, "line": self.line, "text": self.text, "citations": list(self.citations), "status": self.status, "finding": finding}
 
 
+#: Markdown a reader never sees: a list item's or quote's marker, table borders, emphasis marks.
+MARKDOWN_MARKS = re.compile(r"^\s*(?:[-*+>]|\d+[.)])\s+|(?<!\\)\||\*\*|__")
+
+
+def readable_sentence(sentence: str) -> str:
+    """A claim's sentence as a reader sees it: no citations, no Markdown marks (then escaped)."""
+    groups = find_citations(sentence)
+    for group in reversed(groups):
+        sentence = sentence[:group.start].rstrip() + sentence[group.end:]
+    sentence = " ".join(MARKDOWN_MARKS.sub(" ", sentence).split())
+    return html.escape(re.sub(r"\s+([.,;:)])", r"\1", sentence))
+
+
 @dataclass
 class PageReport:
     """What checking one page found."""
@@ -73,6 +87,9 @@ class PageReport:
     claims: list[Claim] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     grades: ReadingGrades | None = None  # patient pages only
+    #: Each claim's sentence as the evidence ledger shows it (`readable_sentence`),
+    #: made with the check so a build with the page cached does not make it again.
+    readable: dict[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -314,6 +331,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                         report.problems.append(Problem(path, line, "off-topic", stat.text, _off_topic_message(judgement, clause_text)))
                 report.claims.append(Claim(path, line, stat.text, sentence, stat.quantity, stat.form, keys, status, finding, index, clause_text))
     _settle_headings(report, pending, topics)
+    report.readable = {claim.sentence: readable_sentence(claim.sentence) for claim in report.claims}
     return report
 
 

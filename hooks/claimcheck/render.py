@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from .bibliography import SECONDARY, Bibliography, Entry
-from .check import PageReport, SiteReport
+from .check import PageReport, SiteReport, readable_sentence
 from .citations import Citation, CitationGroup, document_citations, find_citations
 from .document import normalise, parse_document
 from .formatting import author_year, reference_html, reference_text
@@ -434,19 +434,6 @@ def _head(columns: tuple[str, ...]) -> str:
     return "<thead><tr>" + "".join(f"<th>{label}</th>" for label in columns) + "</tr></thead>"
 
 
-#: Markdown a reader never sees: a list item's or quote's marker, table borders, emphasis marks.
-MARKDOWN_MARKS = re.compile(r"^\s*(?:[-*+>]|\d+[.)])\s+|(?<!\\)\||\*\*|__")
-
-
-def readable_sentence(sentence: str) -> str:
-    """A claim's sentence as a reader sees it: no citations, no Markdown marks (then escaped)."""
-    groups = find_citations(sentence)
-    for group in reversed(groups):
-        sentence = sentence[:group.start].rstrip() + sentence[group.end:]
-    sentence = " ".join(MARKDOWN_MARKS.sub(" ", sentence).split())
-    return html.escape(re.sub(r"\s+([.,;:)])", r"\1", sentence))
-
-
 def _technical(items: list[tuple[str, str]]) -> str:
     """What editors need to find a claim, folded away: line, keys, finding ID, check result."""
     shown = "".join(f"<li>{name}: {value}</li>" for name, value in items if value)
@@ -493,7 +480,7 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
                 ("Check result", f"<code>{claim.status}</code>"),
             ])
             rows.append(f'<tr class="ledger-row status-{claim.status}">' + _cells(LEDGER_COLUMNS, (
-                f"<strong>{html.escape(claim.text)}</strong>", readable_sentence(claim.sentence)[:300],
+                f"<strong>{html.escape(claim.text)}</strong>", (page.readable.get(claim.sentence) or readable_sentence(claim.sentence))[:300],
                 _sources_html(claim.citations, report.bibliography, bib_href), finding, STATUS_LABELS[claim.status] + technical,
             )) + "</tr>")
         out.append(
