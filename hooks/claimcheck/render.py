@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from .bibliography import SECONDARY, Bibliography, Entry
 from .check import PageReport, SiteReport, readable_sentence
-from .citations import Citation, CitationGroup, document_citations, find_citations
+from .citations import Citation, CitationGroup, document_citations
 from .document import normalise, parse_document
 from .formatting import author_year, reference_html, reference_text
 from .records import ReadingGrades
