@@ -331,7 +331,6 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
                         report.problems.append(Problem(path, line, "off-topic", stat.text, _off_topic_message(judgement, clause_text)))
                 report.claims.append(Claim(path, line, stat.text, sentence, stat.quantity, stat.form, keys, status, finding, index, clause_text))
     _settle_headings(report, pending, topics)
-    report.readable = {claim.sentence: readable_sentence(claim.sentence) for claim in report.claims}
     return report
 
 

@@ -28,6 +28,8 @@ from .text import is_http_url, is_pmid
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from .worker import Worker
+
 PUBLISHED_FIELDS = {"findings", "evidence", "verified", "note", "abstract", "keywords", "file"}
 
 
@@ -163,12 +165,11 @@ AHEAD_BATCH = 40
 _AHEAD: list[Future[dict[str, Formatted]]] = []
 
 
-def format_ahead(bibliography: Bibliography, texts: Iterable[str]) -> int:
-    """Start formatting, in a worker process, the references that `texts` (the
-    pages, as written) cite and no build has formatted yet; how many. The pages
-    are read for `@key`s only (a key found in code is formatted for nothing).
-    Whatever a page needs before the worker has delivered it is formatted here,
-    so nothing waits for the worker; a reference is the same wherever formatted."""
+def references_to_format(bibliography: Bibliography, texts: Iterable[str]) -> list[Entry]:
+    """The entries that `texts` (the pages, as written) cite and no build has
+    formatted yet, in the order the pages cite them, when there are enough of
+    them (`AHEAD_MIN`) to be worth a worker process; else none. The pages are
+    read for `@key`s only (a key found in code is formatted for nothing)."""
     wanted: dict[str, Entry] = {}
     for text in texts:
         for match in KEY_IN_TEXT.finditer(text):
@@ -178,20 +179,23 @@ def format_ahead(bibliography: Bibliography, texts: Iterable[str]) -> int:
                 known = FORMATTED.by_digest.get(entry.digest)
                 if known is None or known.html is None or known.label is None:
                     wanted[entry.digest] = entry
-    if len(wanted) < AHEAD_MIN:
-        return 0
-    import multiprocessing
-    import threading
-    from concurrent.futures import ProcessPoolExecutor
+    return list(wanted.values()) if len(wanted) >= AHEAD_MIN else []
 
-    # fork (the worker starts at once with everything imported) when this is
-    # the only thread, as in `mkdocs build`; else spawn (`mkdocs serve` runs
-    # threads, whose held locks a forked child would inherit).
-    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(method))
-    entries = list(wanted.values())
-    _AHEAD.extend(pool.submit(_format_batch, entries[start:start + AHEAD_BATCH]) for start in range(0, len(entries), AHEAD_BATCH))
-    pool.shutdown(wait=False)  # the batches still run; the process ends after the last
+
+def format_ahead(entries: list[Entry], worker: Worker | None = None) -> int:
+    """Start formatting `entries` in a worker process (`worker`, else one of its
+    own); how many. Whatever a page needs before the worker has delivered it is
+    formatted here, so nothing waits for the worker; a reference is the same
+    wherever formatted."""
+    if not entries:
+        return 0
+    from .worker import Worker
+
+    own = worker is None
+    worker = worker or Worker()
+    _AHEAD.extend(worker.submit(_format_batch, entries[start:start + AHEAD_BATCH]) for start in range(0, len(entries), AHEAD_BATCH))
+    if own:
+        worker.release()  # the batches still run; the process ends after the last
     return len(entries)
 
 

@@ -108,7 +108,9 @@ def test_references_formatted_in_the_worker_are_those_formatted_here(monkeypatch
         "references.bib")
     monkeypatch.setattr(formatting, "AHEAD_MIN", 1)
     monkeypatch.setattr(formatting, "AHEAD_BATCH", 1)
-    assert formatting.format_ahead(bib, ["Remission was 30% [@smith2020].", "See @{who2021} and `@smith2020`."]) == 2
+    wanted = formatting.references_to_format(bib, ["Remission was 30% [@smith2020].", "See @{who2021} and `@smith2020`."])
+    assert [entry.key for entry in wanted] == ["smith2020", "who2021"]
+    assert formatting.format_ahead(wanted) == 2
     assert len(formatting._AHEAD) == 2
     formatting.take_ahead(wait=True)
     assert not formatting._AHEAD
@@ -119,4 +121,58 @@ def test_references_formatted_in_the_worker_are_those_formatted_here(monkeypatch
         assert found.label == formatting.author_year_label(entry)
     assert bib.entries["unused"].digest not in formatting.FORMATTED.by_digest
     # Formatted already: nothing is sent to a worker again.
-    assert formatting.format_ahead(bib, ["[@smith2020; @who2021]"]) == 0
+    assert formatting.references_to_format(bib, ["[@smith2020; @who2021]"]) == []
+
+
+def _as_compared(site):
+    return ([(p.path, [c.as_dict() for c in p.claims], p.readable, p.grades) for p in site.pages],
+            [p.as_dict() for p in site.problems])
+
+
+def _corpus_site(tmp_path, copies):
+    """The corpus's pages, `copies` times over under different names: enough pages for the worker."""
+    files = markdown_files([CORPUS])
+    pages = []
+    for n in range(copies):
+        for file, shown in files:
+            pages.append((file, f"copy{n}/{shown}"))
+    return pages
+
+
+def test_pages_checked_on_both_cores_are_those_checked_here(tmp_path, monkeypatch):
+    from claimcheck import pipeline
+
+    monkeypatch.setenv("CLAIMCHECK_CACHE", "off")
+    monkeypatch.setattr(pipeline, "cores", lambda: 2)
+    bibliography = load_bibliography(CORPUS / "references.bib")
+    pages = _corpus_site(tmp_path, 2)
+    assert len(pages) >= pipeline.PARALLEL_MIN
+    sent = []
+    real_submit = pipeline.Worker.submit
+    monkeypatch.setattr(pipeline.Worker, "submit", lambda self, function, *args: sent.append(len(args[0])) or real_submit(self, function, *args))
+    both = check_files(pages, bibliography, today=TODAY)
+    assert sent and 0 < sent[0] < len(pages)  # the worker checked some of the pages, not all
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 10**6)
+    alone = check_files(pages, bibliography, today=TODAY)
+    assert _as_compared(both) == _as_compared(alone)
+    assert [p.path for p in both.pages] == [shown for _, shown in pages]
+
+
+def test_a_worker_that_fails_leaves_its_pages_to_be_checked_here(tmp_path, monkeypatch):
+    from concurrent.futures import Future
+
+    from claimcheck import pipeline
+
+    monkeypatch.setenv("CLAIMCHECK_CACHE", "off")
+    monkeypatch.setattr(pipeline, "cores", lambda: 2)
+
+    def broken(self, function, *args):
+        future: Future = Future()
+        future.set_exception(OSError("the worker could not start"))
+        return future
+
+    bibliography = load_bibliography(CORPUS / "references.bib")
+    pages = _corpus_site(tmp_path, 2)
+    alone = check_files(pages, bibliography, today=TODAY)
+    monkeypatch.setattr(pipeline.Worker, "submit", broken)
+    assert _as_compared(check_files(pages, bibliography, today=TODAY)) == _as_compared(alone)
