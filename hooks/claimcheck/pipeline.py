@@ -9,6 +9,7 @@ check is one `PageCheck` or `SiteCheck` in `PAGE_CHECKS` or `SITE_CHECKS`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +50,9 @@ class Run:
 @dataclass(frozen=True)
 class PageCheck:
     """A check of one page. `cached`: its result depends on the page's text, the
-    bibliography, the options and the site's abbreviations alone, so it is kept
-    with the page in the cache; otherwise (the date, say) it runs every time."""
+    options and the site's abbreviations alone (it is given no bibliography: the
+    cache key holds only what `check_page` reads of it), so it is kept with the
+    page in the cache; otherwise (the date, say) it runs every time."""
 
     name: str
     run: Callable[[PageReport, Run], list[Problem]]
@@ -96,10 +98,59 @@ SITE_CHECKS = (
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-def _page_key(text: str, shown: str, bibliography: Bibliography, run: Run, abbreviations: dict[str, str]) -> str:
-    """The cache key of a page's `_checked_page`: everything its result depends on."""
+def bibliography_signature(bibliography: Bibliography, cited: tuple[str, ...]) -> str:
+    """What `check_page` reads from the bibliography for a page citing `cited`
+    (every key of its citation groups), hashed; the cached page checks read
+    none of it. `check_page` reads only: the bibliography's path (in messages);
+    for a cited key with an entry, its findings (their IDs, values, notes and
+    topic words, parsed from the fields alone, after crossref, which `digest`
+    hashes; a hand-built entry without a digest has its findings hashed) and
+    whether it is damaged and on which line (`_cites_damaged`; a damaged
+    entry's digest hashes no fields); for a key with no entry,
+    the "did you mean" keys, which depend on every key of the bibliography, so
+    they are hashed as they come out. No entry's line or any other entry is
+    read, so editing an entry the page does not cite, or moving entries, keeps
+    its cached result current: only pages citing a changed entry are checked again."""
+    parts = [bibliography.path]
+    for key in cited:
+        entry = bibliography.get(key)
+        damage = bibliography.damaged.get(key)
+        if entry is None:
+            parts.append(f"{key}\tabsent\t{bibliography.suggestions(key)!r}")
+        else:
+            parts.append(f"{key}\t{entry.key}\t{entry.digest or repr(entry.findings)}\t{damage.line if damage else ''}")
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _cited(report: PageReport) -> tuple[str, ...]:
+    """Every key a checked page's citation groups name, once, sorted: the keys
+    `check_page` looks up in the bibliography (its claims' keys are among them)."""
+    return tuple(sorted({key for group in report.groups for key in group.keys}))
+
+
+def _page_key(text: str, shown: str, run: Run, abbreviations: dict[str, str]) -> str:
+    """The cache key of a page's check: the page alone (what it reads of the
+    bibliography is kept with the entry: `_load_page`)."""
     words = "\n".join(f"{k}\t{v}" for k, v in sorted(abbreviations.items()))
-    return cache_key("pipeline", shown, text, bibliography.digest, ",".join(sorted(run.options)), words)
+    return cache_key("pipeline", shown, text, ",".join(sorted(run.options)), words)
+
+
+def _load_page(key: str, bibliography: Bibliography) -> PageReport | None:
+    """The cached check of a page, while what it read of the bibliography is
+    unchanged. The entry, under a key of the page alone, keeps the keys the page
+    cites (found by parsing it, so they depend on its text alone) and their
+    signature; a page whose signature changed is checked again and replaces it."""
+    cached = cache.load("page", key)
+    if isinstance(cached, tuple) and len(cached) == 3 and isinstance(cached[2], PageReport):
+        cited, signature, report = cached
+        if isinstance(cited, tuple) and all(isinstance(k, str) for k in cited) and signature == bibliography_signature(bibliography, cited):
+            return report
+    return None
+
+
+def _save_page(key: str, report: PageReport, bibliography: Bibliography) -> None:
+    cited = _cited(report)
+    cache.save("page", key, (cited, bibliography_signature(bibliography, cited), report))
 
 
 def _checked_page(text: str, shown: str, bibliography: Bibliography, run: Run, abbreviations: dict[str, str]) -> PageReport:
@@ -113,14 +164,14 @@ def _checked_page(text: str, shown: str, bibliography: Bibliography, run: Run, a
 
 
 def _cached_page(text: str, shown: str, bibliography: Bibliography, run: Run, abbreviations: dict[str, str]) -> PageReport:
-    """`_checked_page`, from the cache when the page, the bibliography, the options
-    and the site's abbreviations are unchanged."""
-    key = _page_key(text, shown, bibliography, run, abbreviations)
-    report = cache.load("page", key)
-    if isinstance(report, PageReport):
-        return report
-    report = _checked_page(text, shown, bibliography, run, abbreviations)
-    cache.save("page", key, report)
+    """`_checked_page`, from the cache when the page, the options, the site's
+    abbreviations and what the page reads of the bibliography (`bibliography_signature`)
+    are unchanged."""
+    key = _page_key(text, shown, run, abbreviations)
+    report = _load_page(key, bibliography)
+    if report is None:
+        report = _checked_page(text, shown, bibliography, run, abbreviations)
+        _save_page(key, report, bibliography)
     return report
 
 
@@ -129,7 +180,7 @@ def _check_and_save(pages: list[tuple[str, str, str]], bibliography: Bibliograph
     reports = []
     for text, shown, key in pages:
         report = _checked_page(text, shown, bibliography, run, abbreviations)
-        cache.save("page", key, report)
+        _save_page(key, report, bibliography)
         reports.append(report)
     return reports
 
@@ -157,11 +208,8 @@ class _PageChecks:
 
     def __init__(self, texts: list[tuple[str, str]], bibliography: Bibliography, run: Run, abbreviations: dict[str, str], worker: Worker, busy: int = 0) -> None:
         self.context = (bibliography, run, abbreviations)
-        keys = [_page_key(text, shown, *self.context) for text, shown in texts]
-        self.found: list[PageReport | None] = []
-        for key in keys:
-            report = cache.load("page", key)
-            self.found.append(report if isinstance(report, PageReport) else None)
+        keys = [_page_key(text, shown, run, abbreviations) for text, shown in texts]
+        self.found = [_load_page(key, bibliography) for key in keys]
         missing = [index for index, report in enumerate(self.found) if report is None]
         self.ours = [(index, (*texts[index], keys[index])) for index in missing]
         self.theirs: list[tuple[int, tuple[str, str, str]]] = []
