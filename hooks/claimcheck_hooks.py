@@ -9,10 +9,16 @@ so `mkdocs serve` shows them live and `mkdocs build --strict` fails on them
 marked in it (marks.py); the built-HTML safety check; `claims.json` and
 `reading-grades.json` in the built site.
 
-Every page is checked once in `on_files`, before any page is rendered, through
-the extension's `checked_site`, which the extension then reuses. MkDocs keeps
-this module loaded across `serve` rebuilds, so per-build state is reset in
-`on_config`.
+Every page is checked once, from `on_files`, through the extension's
+`checked_site`, which the extension then reuses. In a one-shot `mkdocs build`
+whose pages are mostly missing from the cache (a first build, CI after a change
+of the checker), the check runs in a worker process on the other core while
+MkDocs renders: pages get their markers and References at once, the site
+bibliography is put in place in `on_env` (when the worker has formatted the
+references), and the evidence ledger, the pages' links to their ledger
+sections and the problems wait for the check in `on_post_build`, which
+finishes those pages' built files. MkDocs keeps this module loaded across
+`serve` rebuilds, so per-build state is reset in `on_config`.
 
 `on_page_content` hands Material's search indexer, which reads `page.content`
 in its `on_page_context`, the page with citations in their search view
@@ -33,8 +39,8 @@ from mkdocs.plugins import event_priority
 
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings
-from claimcheck.formatting import store_formatted
-from claimcheck.markdown_ext import REPOSITORY_LINK, checked_site, repository_address, settings_at, take_search_view
+from claimcheck.formatting import store_formatted, take_ahead
+from claimcheck.markdown_ext import REPOSITORY_LINK, CheckedSite, checked_site, complete, completed, repository_address, settings_at, take_search_view, unfinished
 from claimcheck.marks import marked_html
 from claimcheck.problems import Problem
 from claimcheck.render import fill_placeholders
@@ -54,6 +60,8 @@ class _Build:
         self.settings: Settings | None = None
         self.root = Path.cwd()
         self.report: SiteReport | None = None
+        self.site: CheckedSite | None = None
+        self.unfinished: dict[str, Path] = {}  # pages built while the check was pending -> their built file
         self.content: dict[str, tuple[str, str]] = {}  # page -> (search view given, full HTML)
         self.scanned: dict[str, PageReport] = {}
 
@@ -124,14 +132,16 @@ def on_files(files, config):
         return files
     pages = {file.src_uri: file for file in files.documentation_pages()}
     with _kept_for_the_build():
-        build.report = checked_site(build.settings, build.root, [(Path(f.abs_src_path), uri) for uri, f in pages.items()],
-                                    format_cited=True).report
+        build.site = checked_site(build.settings, build.root, [(Path(f.abs_src_path), uri) for uri, f in pages.items()],
+                                  format_cited=True, background=one_shot)
+    build.report = build.site.report
     build.scanned = {report.path: report for report in build.report.pages}
     for uri, file in pages.items():
         if uri not in build.scanned:  # unreadable (whatever `levels:` makes of its page-error): MkDocs would stop with a traceback on it
             files.remove(file)
-    for problem in build.report.problems:
-        _log(problem)
+    if build.site.pending is None:  # else in on_post_build
+        for problem in build.report.problems:
+            _log(problem)
     return files
 
 
@@ -171,9 +181,26 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_env(env, config, files):
+    """Pages rendered while the check is pending get the site bibliography (it needs
+    only the pages' citations), in their search view and their HTML, before the
+    search indexer reads them."""
+    if build.site is None or build.site.pending is None:
+        return env
+    take_ahead(wait=True)  # the worker formats the cited references before it checks
+    for file in files.documentation_pages():
+        uri, page = file.src_uri, file.page
+        if uri in unfinished() and page is not None and uri in build.content:
+            page.content = complete(page.content, uri, build.site, search_view=True)
+            build.content[uri] = (page.content, complete(build.content[uri][1], uri, build.site))
+    return env
+
+
 def on_post_page(output, page, config):
     for problem in check_built_page(output, page.file.src_uri):
         _log(problem)
+    if build.site is not None and build.site.pending is not None and page.file.src_uri in unfinished():
+        build.unfinished[page.file.src_uri] = Path(page.file.abs_dest_path)
     return output
 
 
@@ -181,11 +208,27 @@ def on_build_error(error):
     gc.unfreeze()
 
 
+def _finish_pending(site: CheckedSite) -> None:
+    """The check is done (or waited for): its problems, and the built files of the
+    pages that waited for it (the ledger, links to a page's ledger section)."""
+    build.site = completed(site)
+    build.report = build.site.report
+    for problem in build.report.problems:
+        _log(problem)
+    for uri, built in build.unfinished.items():
+        try:
+            built.write_text(complete(built.read_text(encoding="utf-8"), uri, build.site), encoding="utf-8")
+        except OSError as exc:
+            log.warning("%s: could not finish the built page %s (%s): build again", uri, built, exc.strerror)
+
+
 def on_post_build(config):
     if not one_shot:  # `mkdocs serve` goes on: let the collector have them back
         gc.unfreeze()
     if build.report is None:
         return
+    if build.site is not None and build.site.pending is not None:
+        _finish_pending(build.site)
     store_formatted(build.report.bibliography)
     site_dir = Path(config.site_dir)
     site_dir.mkdir(parents=True, exist_ok=True)

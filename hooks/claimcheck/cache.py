@@ -106,6 +106,12 @@ KEEP_DAYS = 30
 DAY = 86400
 
 
+def has(kind: str, key: str) -> bool:
+    """Whether an entry is stored (not read: it may still be stale or damaged)."""
+    folder = cache_dir()
+    return folder is not None and (folder / kind / key).is_file()
+
+
 def load(kind: str, key: str) -> Any | None:
     folder = cache_dir()
     if folder is None:

@@ -41,7 +41,7 @@ from .check import PageReport, SiteReport
 from .config import ConfigError, Settings, load_settings
 from .formatting import restore_formatted
 from .pages import markdown_files, shown_from
-from .pipeline import check_files
+from .pipeline import PendingSite, check_files, check_files_later
 from .render import PageLink, RenderedPage, bibliography_html, fill_placeholders, ledger_anchor, ledger_html, relative_url, render_markdown
 from .standards import ReadingGrades, as_date, next_review
 from .text import is_http_url
@@ -184,6 +184,17 @@ class CheckedSite:
     pages: dict[str, PageReport]
     grades: dict[str, ReadingGrades]
     ledger: str | None  # the page holding the evidence ledger
+    #: The whole-site check, while it runs in the worker process (`checked_site`
+    #: with `background`). `report` then holds the pages as written, unchecked:
+    #: enough for markers and References; the site bibliography, the ledger and a
+    #: page's links to its ledger section are left for `complete`.
+    pending: PendingSite | None = None
+
+    @classmethod
+    def of(cls, report: SiteReport, pending: PendingSite | None = None) -> CheckedSite:
+        return cls(report, {page.path: page for page in report.pages},
+                   {page.path: page.grades for page in report.pages if page.grades is not None},
+                   next((page.path for page in report.pages if MARKER_LINES[LEDGER_MARKER].search(page.document.source)), None), pending)
 
 
 _lock = threading.Lock()
@@ -220,12 +231,15 @@ def settings_at(config_file: Path) -> Settings:
 
 
 def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] | None = None,
-                 format_cited: bool = False) -> CheckedSite:
+                 format_cited: bool = False, background: bool = False) -> CheckedSite:
     """The whole-site check of `pages` (default: every page in docs_dir, as
     `claimcheck` finds them), made again only when a page, the bibliography or
     a snippet file changed. The MkDocs hook and the extension share it; the hook
     asks for `format_cited` (cited references formatted in a worker process while
-    pages are checked: see `pipeline.check_files`), which changes no output."""
+    pages are checked: see `pipeline.check_files`), which changes no output, and,
+    in a one-shot build, for `background`: when enough pages are missing from the
+    cache, the check runs in the worker while the build renders (`CheckedSite.pending`;
+    `completed` waits for it)."""
     if pages is not None and pages is _Memo.last_pages and _Memo.last is not None and _Memo.last[0][:2] == (settings, root):  # type: ignore[index]
         return _Memo.last[1]  # the same build's page list, already confirmed current: no stat of every page again
     if pages is None:
@@ -242,14 +256,27 @@ def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] |
             shown = str(settings.bibliography)
         bibliography = load_bibliography(settings.bibliography, shown)
         restore_formatted(bibliography)
-        report = check_files(pages, bibliography, settings.options, snippets=shown_from(settings.snippets, root),
-                             status_max_age_years=settings.status_max_age_years, levels=settings.levels,
-                             grade_limits=settings.grade_limits, format_cited=format_cited)
-        checked = CheckedSite(report, {page.path: page for page in report.pages},
-                              {page.path: page.grades for page in report.pages if page.grades is not None},
-                              next((page.path for page in report.pages if MARKER_LINES[LEDGER_MARKER].search(page.document.source)), None))
+        arguments: dict[str, Any] = {
+            "options": settings.options, "snippets": shown_from(settings.snippets, root), "levels": settings.levels,
+            "status_max_age_years": settings.status_max_age_years, "grade_limits": settings.grade_limits, "format_cited": format_cited,
+        }
+        pending = check_files_later(pages, bibliography, **arguments) if background else None
+        _unfinished.clear()  # a build's pages are rendered after its check started
+        report = check_files(pages, bibliography, **arguments) if pending is None else SiteReport(pending.pages, bibliography, [], {})
+        checked = CheckedSite.of(report, pending)
         _Memo.last, _Memo.last_pages = (signature, checked), pages
         return checked
+
+
+def completed(site: CheckedSite) -> CheckedSite:
+    """`site` with its whole-site check done (waiting for the worker when it is still checking)."""
+    if site.pending is None:
+        return site
+    done = CheckedSite.of(site.pending.result())
+    with _lock:
+        if _Memo.last is not None and _Memo.last[1] is site:
+            _Memo.last = (_Memo.last[0], done)
+    return done
 
 
 def page_links(site: CheckedSite, where: GeneratorPage) -> dict[str, PageLink]:
@@ -384,38 +411,85 @@ class CitationPostprocessor(Postprocessor):
         if where is None or site is None or rendered is None or not self.page.tree_done:
             return text  # a heading's HTML for the toc: its placeholders stay, for `heading_slug`
         full = search = text
-        links = page_links(site, where) if BIBLIOGRAPHY_SPOT in text or LEDGER_SPOT in text else {}
-        if BIBLIOGRAPHY_SPOT in text:
-            listing = bibliography_html(site.report, links, where.link_base)
-            full = full.replace(BIBLIOGRAPHY_SPOT, listing.html)
-            search = search.replace(BIBLIOGRAPHY_SPOT, listing.search)
         excluded = LEDGER_SPOT in text
-        if excluded:
-            if where.meta is not None:  # the ledger repeats every page's claims: keep it out of search
-                where.meta["search"] = {"exclude": True}
-            full = full.replace(LEDGER_SPOT, ledger_html(site.report, links, where.link_base, site.grades))
+        if excluded and where.meta is not None:  # the ledger repeats every page's claims: keep it out of search
+            where.meta["search"] = {"exclude": True}
+        if site.pending is None:
+            full, search = _site_wide(full, search, site, where)
         full = _link_own_ledger_section(full, site, where)
+        if site.pending is not None and where.path is not None and (BIBLIOGRAPHY_SPOT in text or LEDGER_SPOT in text or OWN_SECTION in full):
+            _unfinished[where.path] = (where, rendered)
         if where.path is not None:
             _search_views[where.path] = SearchView(search, rendered, excluded, full)
         _plain_toc(getattr(self.md, "toc_tokens", []), rendered)
         return fill_placeholders(full, rendered)
 
 
+def _site_wide(full: str, search: str, site: CheckedSite, where: GeneratorPage) -> tuple[str, str]:
+    """The site bibliography and the evidence ledger in their places (before the placeholders are filled)."""
+    links = page_links(site, where) if BIBLIOGRAPHY_SPOT in full or LEDGER_SPOT in full else {}
+    if BIBLIOGRAPHY_SPOT in full:
+        listing = bibliography_html(site.report, links, where.link_base)
+        full = full.replace(BIBLIOGRAPHY_SPOT, listing.html)
+        search = search.replace(BIBLIOGRAPHY_SPOT, listing.search)
+    if LEDGER_SPOT in full:
+        full = full.replace(LEDGER_SPOT, ledger_html(site.report, links, where.link_base, site.grades))
+    return full, search
+
+
+#: Pages rendered while the whole-site check was pending, by path: what `complete` needs to finish them.
+_unfinished: dict[str, tuple[GeneratorPage, RenderedPage]] = {}
+
+
+def unfinished() -> list[str]:
+    return list(_unfinished)
+
+
+def complete(html: str, path: str, site: CheckedSite, search_view: bool = False) -> str:
+    """A page rendered while the whole-site check was pending (its HTML, or with
+    `search_view` its search view), finished as it would have been rendered with
+    the check done: its site bibliography (which needs only the pages' citations,
+    so a pending `site` will do), its evidence ledger and its links to its own
+    ledger section (which wait for the check: left as they are while it is pending)."""
+    found = _unfinished.get(path)
+    if found is None:
+        return html
+    where, rendered = found
+    done = site.pending is None
+    if BIBLIOGRAPHY_SPOT in html or (done and LEDGER_SPOT in html):
+        links = page_links(site, where)
+        if BIBLIOGRAPHY_SPOT in html:
+            listing = bibliography_html(site.report, links, where.link_base)
+            html = html.replace(BIBLIOGRAPHY_SPOT, fill_placeholders(listing.search if search_view else listing.html, rendered, search_view))
+        if done and LEDGER_SPOT in html:
+            html = html.replace(LEDGER_SPOT, fill_placeholders(ledger_html(site.report, links, where.link_base, site.grades), rendered))
+    if done and OWN_SECTION in html:
+        scanned = site.pages.get(path)
+        html = html.replace(OWN_SECTION, "#" + ledger_anchor(path) if scanned is not None and scanned.claims else "")
+    if done and not search_view:
+        del _unfinished[path]
+    return html
+
+
 #: A link's target without a fragment, as the generators write it.
 LINK_TARGET = re.compile(r'href="([^"#]*)"')
+#: Where a link to a page's own ledger section gets its fragment once the check is done (`complete`).
+OWN_SECTION = "#CLAIMCHECKOWNSECTIONX"
 
 
 def _link_own_ledger_section(html: str, site: CheckedSite, where: GeneratorPage) -> str:
     """A page's own links to the evidence ledger go to its section there (only
-    in the built page: the editor's Markdown links to the ledger page)."""
+    in the built page: the editor's Markdown links to the ledger page); while
+    the check is pending, whether the page has a section is not known yet, so
+    they get `OWN_SECTION`, for `complete`."""
     scanned = site.pages.get(where.path) if where.path else None
-    if site.ledger is None or scanned is None or not scanned.claims or site.ledger == where.path:
+    if site.ledger is None or scanned is None or site.ledger == where.path or (site.pending is None and not scanned.claims):
         return html
     targets = {relative_url(where.link_base, published_url(site.ledger, where))}
     if where.link_base == where.path:  # Zensical: links still name the ledger's source file, rewritten later
         targets.add(posixpath.relpath(site.ledger, posixpath.dirname(where.path) or "."))
-    anchor = ledger_anchor(scanned.path)
-    return LINK_TARGET.sub(lambda link: f'href="{link[1]}#{anchor}"' if link[1] in targets else link[0], html)
+    fragment = OWN_SECTION if site.pending is not None else "#" + ledger_anchor(scanned.path)
+    return LINK_TARGET.sub(lambda link: f'href="{link[1]}{fragment}"' if link[1] in targets else link[0], html)
 
 
 def _plain_toc(tokens: list[dict[str, Any]], rendered: RenderedPage) -> None:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import cache
 from .bibliography import Bibliography
 from .cache import cache_key
 from .check import PageReport, SiteReport, check_conflicts, check_page, check_uncited, find_disagreements, readable_sentence
+from .citations import document_citations
 from .document import parse_document
 from .formatting import format_ahead, references_to_format
 from .pages import read_text
@@ -206,20 +209,20 @@ class _PageChecks:
     of the `busy` work (in characters' worth) it will do after them, so both
     cores finish together."""
 
-    def __init__(self, texts: list[tuple[str, str]], bibliography: Bibliography, run: Run, abbreviations: dict[str, str], worker: Worker, busy: int = 0) -> None:
+    def __init__(self, texts: list[tuple[str, str]], bibliography: Bibliography, run: Run, abbreviations: dict[str, str], worker: Worker | None, busy: int = 0) -> None:
         self.context = (bibliography, run, abbreviations)
         keys = [_page_key(text, shown, run, abbreviations) for text, shown in texts]
         self.found = [_load_page(key, bibliography) for key in keys]
         missing = [index for index, report in enumerate(self.found) if report is None]
         self.ours = [(index, (*texts[index], keys[index])) for index in missing]
         self.theirs: list[tuple[int, tuple[str, str, str]]] = []
-        if len(missing) >= PARALLEL_MIN and cores() > 1:
+        if worker is not None and len(missing) >= PARALLEL_MIN and cores() > 1:
             total = sum(len(page[0]) for _, page in self.ours)
             share, limit = 0, WORKER_SHARE * total - busy / 2
             while self.ours and share + len(self.ours[-1][1][0]) <= limit:
                 share += len(self.ours[-1][1][0])
                 self.theirs.insert(0, self.ours.pop())
-        self.future = worker.submit(_check_and_save, [page for _, page in self.theirs], *self.context) if self.theirs else None
+        self.future = worker.submit(_check_and_save, [page for _, page in self.theirs], *self.context) if worker and self.theirs else None
 
     def finish(self) -> list[PageReport]:
         for (index, _), report in zip(self.ours, _check_and_save([page for _, page in self.ours], *self.context)):
@@ -263,6 +266,7 @@ def check_files(
     levels: Mapping[ProblemKind, Level] | None = None,
     grade_limits: GradeLimits = DEFAULT_GRADE_LIMITS,
     format_cited: bool = False,
+    parallel: bool = True,
 ) -> SiteReport:
     """Check every page (given as file and the path it is shown as) and the site
     as a whole. With `whole_site` false the pages are a subset, so no entry is
@@ -272,7 +276,8 @@ def check_files(
     `levels` (from `extra.claimcheck.levels`) changes or drops some kinds' problems;
     `grade_limits` are the patient pages' reading-grade limits. With `format_cited`
     (a build, which shows references), the references the pages cite start being
-    formatted in a worker process while the pages are checked here."""
+    formatted in a worker process while the pages are checked here. With `parallel`
+    (unless this is the worker), pages the cache does not hold are checked on both cores."""
     run = Run(options, today or datetime.date.today(), whole_site, status_max_age_years, grade_limits=grade_limits, levels=levels or {})
     problems: list[Problem] = []
     abbreviations: dict[str, str] = {}
@@ -294,7 +299,8 @@ def check_files(
     try:
         # The worker checks its pages first (this process waits for them), then formats references.
         references = references_to_format(bibliography, (text for text, _ in texts)) if format_cited else []
-        checks = _PageChecks(texts, bibliography, run, abbreviations, worker, busy=len(references) * REFERENCE_COST)
+        busy = len(references) * REFERENCE_COST
+        checks = _PageChecks(texts, bibliography, run, abbreviations, worker if parallel else None, busy)
         format_ahead(references, worker)
         reports = checks.finish()
     finally:
@@ -306,3 +312,63 @@ def check_files(
     site = check_site(reports, bibliography, run, problems)
     site.abbreviations = abbreviations
     return site
+
+
+# --------------------------------------------------------------------------- the whole check in the worker
+
+
+@dataclass
+class PendingSite:
+    """The whole-site check running in the worker process, started by
+    `check_files_later`, and what a build needs of the pages meanwhile: each page
+    parsed, its citations found and its review dates checked (`pages`), not its claims."""
+
+    pages: list[PageReport]
+    bibliography: Bibliography
+    future: Future[SiteReport]
+    arguments: tuple[list[tuple[Path, str]], dict[str, Any]]
+
+    def result(self) -> SiteReport:
+        """The whole-site check, as `check_files` makes it (here, if the worker failed)."""
+        try:
+            report = self.future.result()
+        except Exception:  # the worker died or could not start
+            return check_files(self.arguments[0], self.bibliography, **self.arguments[1], parallel=False)
+        report.bibliography = self.bibliography  # not sent back: this process has it
+        return report
+
+
+def check_files_later(files: list[tuple[Path, str]], bibliography: Bibliography, **settings: Any) -> PendingSite | None:
+    """`check_files(files, bibliography, **settings)` in a worker process, while
+    this one goes on (a build renders pages meanwhile, on the other core); None
+    when fewer than `PARALLEL_MIN` pages are missing from the cache (checking them
+    here costs less than waiting) or there is one core. References the pages cite
+    (`format_cited`) are formatted first, as a build needs them first."""
+    if cores() < 2:
+        return None
+    settings["today"] = settings.get("today") or datetime.date.today()  # one date for both processes
+    run = Run(settings.get("options", frozenset()))
+    abbreviations: dict[str, str] = {}
+    for file, shown in settings.get("snippets") or []:
+        text = read_text(file, shown)
+        if not isinstance(text, Problem):
+            abbreviations.update(parse_abbreviations(text))
+    texts = [(text, shown) for file, shown in files if not isinstance(text := read_text(file, shown), Problem)]
+    if sum(not cache.has("page", _page_key(text, shown, run, abbreviations)) for text, shown in texts) < PARALLEL_MIN:
+        return None
+    worker = Worker()
+    if settings.pop("format_cited", False):
+        format_ahead(references_to_format(bibliography, (text for text, _ in texts)), worker)
+    future = worker.submit(_check_in_worker, files, bibliography, settings)
+    worker.release()
+    pages = []
+    for text, shown in texts:
+        document = parse_document(text, shown)
+        pages.append(PageReport(document, document_citations(document), problems=check_standards(document, settings["today"])))
+    return PendingSite(pages, bibliography, future, (files, settings))
+
+
+def _check_in_worker(files: list[tuple[Path, str]], bibliography: Bibliography, settings: dict[str, Any]) -> SiteReport:
+    """In the worker: `check_files`, the bibliography left out of what is sent back."""
+    report = check_files(files, bibliography, **settings, parallel=False)
+    return replace(report, bibliography=Bibliography(bibliography.path, {}, []))
