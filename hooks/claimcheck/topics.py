@@ -16,6 +16,7 @@ uses them. README "Matching rules", rule 8, describes exactly this.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -95,9 +96,12 @@ _SYNONYM_OF = {stem(word): f"~{group[0]}" for group in SYNONYMS for word in grou
 _MEASURE_TERMS = frozenset(f"~{group[0]}" for group in MEASURES)
 
 
-def _terms_of_word(word: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def _terms_of_word(word: str) -> frozenset[str]:
     """The topic terms one word contributes: its stem (or synonym group); a
-    hyphenated word also contributes each of its parts."""
+    hyphenated word also contributes each of its parts. Cached: a page's words
+    repeat on other pages and in the findings it is judged against (bounded, a
+    few MB at most)."""
     terms = set()
     for part in word.split("-"):
         if not part:
@@ -106,7 +110,7 @@ def _terms_of_word(word: str) -> set[str]:
         if part.lower() in GENERIC or key in _GENERIC_STEMS or len(key) < 3:
             continue
         terms.add(_SYNONYM_OF.get(key, key))
-    return terms
+    return frozenset(terms)
 
 
 def terms(text: str, abbreviations: Mapping[str, str] = {}) -> frozenset[str]:
