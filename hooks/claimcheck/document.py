@@ -161,7 +161,9 @@ def normalise(text: str) -> str:
 
 
 def _blank(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
+    """Every character but line breaks as a space (line by line: a regex
+    replacing each character took 0.15 ms a page)."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def _split_front_matter(source: str) -> tuple[int, dict[str, Any], str | None]:
