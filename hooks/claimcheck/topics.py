@@ -118,7 +118,10 @@ def terms(text: str, abbreviations: Mapping[str, str] = {}) -> frozenset[str]:
     generic words left out, abbreviations counted as themselves and as their
     expansion (so `ECT` agrees with `electroconvulsive`)."""
     found: set[str] = set()
-    for word in WORD.findall(CITED_KEY.sub(" ", text)):
+    words = WORD.findall(CITED_KEY.sub(" ", text))
+    if not abbreviations:
+        return frozenset(found.union(*map(_terms_of_word, words)))
+    for word in words:
         expansion = abbreviations.get(word) or abbreviations.get(word.upper())
         if expansion:
             for part in WORD.findall(expansion):
@@ -160,6 +163,13 @@ def finding_terms(finding_id: str, note: str, words: Iterable[str], abbreviation
     """The topic terms of a recorded finding: its ID's words, its note and any
     words declared for it in the entry's `topics` field."""
     return terms(" ".join([finding_id.replace("-", " "), note, *words]), abbreviations)
+
+
+@functools.lru_cache(maxsize=16384)
+def shared_finding_terms(finding_id: str, note: str, words: tuple[str, ...], abbreviations: frozenset[tuple[str, str]]) -> frozenset[str]:
+    """`finding_terms`, cached across pages: the same findings are cited on
+    many pages, whose abbreviations (given as items) are mostly the site's."""
+    return finding_terms(finding_id, note, words, dict(abbreviations))
 
 
 def agreement(clause_terms: frozenset[str], finding_terms_: frozenset[str]) -> TopicVerdict:
