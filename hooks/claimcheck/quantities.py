@@ -508,11 +508,12 @@ FORMS: tuple[Form, ...] = (
 )
 
 _GROUP = re.compile(r"\(\?P<(\w+)>")
-#: Every form that does not start at a digit or a sign starts at a word
-#: beginning with one of these (read without case): the grammar is tried only
-#: there, not at every word, which took two thirds of its time. A new form
-#: starting with another word adds it here (test_quantities checks each form's
-#: first letters, and its row in EVERY_FORM that the form is found).
+#: Every form starts where no word character stands before it (`START`, `\b`),
+#: and one that does not start at a digit or a sign starts at a word beginning
+#: with one of these (read without case): the grammar is tried only there, not
+#: at every word and every digit, which took three quarters of its time. A new
+#: form starting with another word adds it here (test_quantities checks each
+#: form's start, and its row in EVERY_FORM that the form is found).
 WORD_STARTS = (*WORD_NUMBERS, "between", "US", "adjusted", "odds", "hazard", "risk", "rate", "incidence", "relative",
                "OR", "HR", "RR", "IRR", "NNT", "number", "twice", "thrice", "double", "triple", "half",
                "approved", "licensed", "authori", "cleared", "introduced", "launched")
@@ -529,7 +530,7 @@ def _joined(forms: tuple[Form, ...]) -> tuple[str, dict[str, tuple[Form, tuple[t
         alternatives.append(f"(?P<{form.name}>{renamed})")
         by_name[form.name] = (form, groups)
     words = "|".join(sorted(WORD_STARTS, key=len, reverse=True))
-    grammar = (rf"(?=[\d≥≤><~≈$€£]|(?<!\w)(?:{words}))"  # every form starts at a digit, a sign or one of WORD_STARTS: skip the rest fast
+    grammar = (rf"(?=[≥≤><~≈$€£]|(?<!\w)(?:\d|{words}))"  # a sign, or a number or one of WORD_STARTS at a word's start: skip the rest fast
                rf"(?P<symbol>[≥≤><~≈]\s?)?(?:{'|'.join(alternatives)}){END}")
     return grammar, by_name
 

@@ -130,11 +130,26 @@ def _first_characters(items) -> set[str]:
     return found | {"any"}  # the pattern can match nothing
 
 
+def _after_no_word_character(items) -> bool:
+    """Whether a parsed pattern starts with `\b` or a look-behind barring a word character."""
+    op, av = items[0]
+    if op == sre.SUBPATTERN:
+        return _after_no_word_character(av[3])
+    if op == sre.AT:
+        return av == sre.AT_BOUNDARY
+    if op != sre.ASSERT_NOT or av[0] != -1 or len(av[1]) != 1 or av[1][0][0] != sre.IN:
+        return False
+    return (sre.CATEGORY, sre.CATEGORY_WORD) in av[1][0][1]
+
+
 @pytest.mark.parametrize("form", FORMS, ids=lambda form: form.name)
 def test_each_form_starts_at_a_digit_a_sign_or_a_word_start(form):
-    """The grammar is tried only at a digit, a sign or one of WORD_STARTS: every
-    letter a form can start with must begin one of them."""
-    first = _first_characters(sre_parse.parse(form.pattern, re.VERBOSE | re.IGNORECASE))
+    """The grammar is tried only at a sign, or at a digit or one of WORD_STARTS
+    with no word character before it: every form starts after no word
+    character, and every letter it can start with begins one of WORD_STARTS."""
+    parsed = sre_parse.parse(form.pattern, re.VERBOSE | re.IGNORECASE)
+    assert _after_no_word_character(list(parsed)), form.name
+    first = _first_characters(parsed)
     assert "any" not in first, form.name
     letters = {c for c in first if c.isalpha() and len(c) == 1}
     assert letters <= {word[0].lower() for word in WORD_STARTS}, (form.name, letters)
