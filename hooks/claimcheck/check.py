@@ -20,7 +20,7 @@ from .document import Document, Unit, UnitKind, sentence_spans
 from .problems import ERROR, Problem
 from .quantities import AT_LEAST, AT_MOST, Quantity, QuantityKind, agree, find_quantities, matches
 from .records import ReadingGrades, StatusClaim
-from .topics import TopicVerdict, agreement, finding_terms, parse_abbreviations, suggested_id, terms
+from .topics import TopicVerdict, agreement, parse_abbreviations, shared_finding_terms, suggested_id, terms
 
 UNCITABLE = ("a number in an abbreviation's expansion is shown as a tooltip, where no citation can stand: "
              "remove the number from the expansion and state it, cited, in the text")
@@ -155,18 +155,15 @@ class Judgement:
 
 
 class TopicIndex:
-    """Topic terms of findings, worked out once per check (findings repeat
-    across the claims citing them)."""
+    """Topic terms of findings, worked out once per run (findings repeat
+    across the claims and pages citing them)."""
 
     def __init__(self, abbreviations: Mapping[str, str]) -> None:
         self.abbreviations = abbreviations
-        self._terms: dict[tuple[str, str], frozenset[str]] = {}
+        self._items = frozenset(abbreviations.items())
 
     def of(self, finding: Finding) -> frozenset[str]:
-        key = (finding.key, finding.id)
-        if key not in self._terms:
-            self._terms[key] = finding_terms(finding.id, finding.note, finding.words, self.abbreviations)
-        return self._terms[key]
+        return shared_finding_terms(finding.id, finding.note, finding.words, self._items)
 
     def clause(self, text: str) -> frozenset[str]:
         return terms(text, self.abbreviations)

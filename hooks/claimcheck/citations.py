@@ -37,6 +37,11 @@ SPACES = " \t"
 LINK_CLOSE = re.compile(r"\]\(")
 EMPHASIS_OPENER = re.compile(r"(?:\*+|(?<!\w)_+)(?=\S)")
 EMPHASIS_RUN = re.compile(r"\*+|_+")
+BRACKET = re.compile(r"[\[\]]")
+#: What `_Block.groups` acts on: every other character is skipped at once.
+GROUP_START = re.compile(r"[\[@-]")
+BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+CELL_BAR = re.compile(r"\|")
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ class _Block:
         self.key_ends: set[int] = set()
         self.closing: dict[int, int] = {}  # `[` offset -> its `]`, brackets balanced as written
         opened: list[int] = []
-        brackets = [start + m.start() for m in re.finditer(r"[\[\]]", text[start:end])]
+        brackets = [m.start() for m in BRACKET.finditer(text, start, end)]
         # A link's `](url)` is blanked in the prose view; its `]` still closes a bracket.
         links = [m.start() for m in LINK_CLOSE.finditer(self.source, start, end) if text[m.start()] != "]"]
         for at in heapq.merge(brackets, links):
@@ -280,6 +285,10 @@ class _Block:
         failed: list[int] = []  # `[`s that are not citations, awaiting a citation inside them
         at = self.start
         while at < self.end:
+            next_start = GROUP_START.search(text, at, self.end)
+            if next_start is None:
+                break
+            at = next_start.start()
             char = text[at]
             if char == "[":
                 group = self.bracket(at)
@@ -325,7 +334,7 @@ def find_citations(prose: str, start: int = 0, end: int | None = None, source: s
     end = len(prose) if end is None else end
     groups: list[CitationGroup] = []
     block_start = start
-    for m in re.finditer(r"\n[ \t]*(?=\n)", prose[start:end]):
+    for m in BLANK_LINE.finditer(prose[start:end]):
         groups.extend(_Block(prose, block_start, start + m.start(), source).groups())
         block_start = start + m.end()
     groups.extend(_Block(prose, block_start, end, source).groups())
@@ -334,7 +343,7 @@ def find_citations(prose: str, start: int = 0, end: int | None = None, source: s
 
 def _cells(prose: str, start: int, end: int) -> list[tuple[int, int]]:
     """A table row's cells (escaped and code `|` are already blanked)."""
-    cuts = [start] + [start + m.start() for m in re.finditer(r"\|", prose[start:end])] + [end]
+    cuts = [start] + [m.start() for m in CELL_BAR.finditer(prose, start, end)] + [end]
     return list(pairwise(cuts))
 
 

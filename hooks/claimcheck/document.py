@@ -43,20 +43,23 @@ HEADING_MARKS = re.compile(r"^ {0,3}#{1,6}(?=[ \t]|$)|[ \t]+#+[ \t]*$", re.MULTI
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)(?:[ \t]*\[[ xX]\](?=[ \t]))?)?")
 WAIVER = re.compile(r"<!--\s*claimcheck:\s*ignore\b(?P<reason>[^>]*?)-->", re.IGNORECASE)
-#: Inline things that are not prose, blanked in this order.
-INLINE_NOT_PROSE = [
-    re.compile(r"<!--.*?-->", re.DOTALL),
-    re.compile(r"<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*\s*>|<(?:https?|mailto|ftp):[^<>\s]*>"),
-    re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"),
-    re.compile(r"\[\^[^\]\s]+\]:?"),
+#: Inline things that are not prose, blanked in this order. Each comes with
+#: texts one of which any match contains (in the block lower-cased, and never
+#: made by blanking), so a block without them skips its scan: scanning every
+#: block for URLs, DOIs, PMIDs, ISBNs and e-mail addresses took 0.3 ms a page.
+INLINE_NOT_PROSE: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"<!--.*?-->", re.DOTALL), ("<!--",)),
+    (re.compile(r"<[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*\s*>|<(?:https?|mailto|ftp):[^<>\s]*>"), ("<",)),
+    (re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"), ("](",)),
+    (re.compile(r"\[\^[^\]\s]+\]:?"), ("[^",)),
     # Masks from here on leave citation keys alone (see _mask_inline).
-    re.compile(r"(?:https?://|www\.)[^\s<>\[\]()]+", re.IGNORECASE),
-    re.compile(r"\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\[\]]+", re.IGNORECASE),
-    re.compile(r"\b(?:PMID|PMCID):?\s?(?:PMC)?\d+|\bPMC\d+", re.IGNORECASE),
-    re.compile(r"\bISBN(?:-1[03])?:?\s?[\d\- ]{9,16}[\dXx]"),
-    re.compile(r"\{[:.#][^{}\n]*\}"),
-    re.compile(r"\\[\\`*_{}\[\]()#+\-.!@|]"),
-    re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    (re.compile(r"(?:https?://|www\.)[^\s<>\[\]()]+", re.IGNORECASE), ("://", "www.")),
+    (re.compile(r"\b(?:doi:\s?)?10\.\d{4,9}/[^\s<>\[\]]+", re.IGNORECASE), ("10.",)),
+    (re.compile(r"\b(?:PMID|PMCID):?\s?(?:PMC)?\d+|\bPMC\d+", re.IGNORECASE), ("pm",)),
+    (re.compile(r"\bISBN(?:-1[03])?:?\s?[\d\- ]{9,16}[\dXx]"), ("isbn",)),
+    (re.compile(r"\{[:.#][^{}\n]*\}"), ("{",)),
+    (re.compile(r"\\[\\`*_{}\[\]()#+\-.!@|]"), ("\\",)),
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), ("@",)),
 ]
 #: Citation keys stay readable through the masks after the first this many.
 KEYS_KEPT_FROM = 4
@@ -161,7 +164,9 @@ def normalise(text: str) -> str:
 
 
 def _blank(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
+    """Every character but line breaks as a space (line by line: a regex
+    replacing each character took 0.15 ms a page)."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def _split_front_matter(source: str) -> tuple[int, dict[str, Any], str | None]:
@@ -264,17 +269,14 @@ def _mask_inline(region: str) -> str:
     """Blank the parts of a block of prose that are not running text."""
     lines = region.split("\n")
     region = "\n".join(" " * (end := _prefix_end(line)) + line[end:] for line in lines)
-    region = _mask_code_spans(region)
-    for pattern in INLINE_NOT_PROSE[:KEYS_KEPT_FROM]:
-        region = pattern.sub(lambda m: _blank(m.group(0)), region)
+    region = _blanked(_mask_code_spans(region), INLINE_NOT_PROSE[:KEYS_KEPT_FROM])
     # Citation keys (`@{https://...}`, `@doi:10...`) are held out of the masks
     # below as a filler no mask starts on; a key a mask runs over (a URL's
     # `https://x.org/@name`) loses its filler and stays blank.
-    keys = [(m.start(), m.group(0)) for m in KEY_IN_TEXT.finditer(region)]
+    keys = [(m.start(), m.group(0)) for m in KEY_IN_TEXT.finditer(region)] if "@" in region else []
     if keys:
         region = KEY_IN_TEXT.sub(lambda m: KEY_FILLER * len(m.group(0)), region)
-    for pattern in INLINE_NOT_PROSE[KEYS_KEPT_FROM:]:
-        region = pattern.sub(lambda m: _blank(m.group(0)), region)
+    region = _blanked(region, INLINE_NOT_PROSE[KEYS_KEPT_FROM:])
     if keys:
         chars = list(region)
         for at, key in keys:
@@ -284,8 +286,20 @@ def _mask_inline(region: str) -> str:
     return region
 
 
+def _blanked(region: str, masks: list[tuple[re.Pattern[str], tuple[str, ...]]]) -> str:
+    """`region` with what each mask matches blanked, in order; a mask whose
+    needed texts the region lacks is not run."""
+    lowered = region.lower()
+    for pattern, needs in masks:
+        if any(need in lowered for need in needs):
+            region = pattern.sub(lambda m: _blank(m.group(0)), region)
+    return region
+
+
 def _mask_code_spans(text: str) -> str:
     """Blank `code spans`, pairing backtick runs of equal length as CommonMark does."""
+    if "`" not in text:
+        return text
     runs = [(m.start(), m.end()) for m in re.finditer(r"`+", text)]
     by_size: dict[int, list[int]] = {}
     for index, (start, end) in enumerate(runs):

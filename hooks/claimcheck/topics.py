@@ -16,6 +16,7 @@ uses them. README "Matching rules", rule 8, describes exactly this.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -95,9 +96,12 @@ _SYNONYM_OF = {stem(word): f"~{group[0]}" for group in SYNONYMS for word in grou
 _MEASURE_TERMS = frozenset(f"~{group[0]}" for group in MEASURES)
 
 
-def _terms_of_word(word: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def _terms_of_word(word: str) -> frozenset[str]:
     """The topic terms one word contributes: its stem (or synonym group); a
-    hyphenated word also contributes each of its parts."""
+    hyphenated word also contributes each of its parts. Cached: a page's words
+    repeat on other pages and in the findings it is judged against (bounded, a
+    few MB at most)."""
     terms = set()
     for part in word.split("-"):
         if not part:
@@ -106,7 +110,7 @@ def _terms_of_word(word: str) -> set[str]:
         if part.lower() in GENERIC or key in _GENERIC_STEMS or len(key) < 3:
             continue
         terms.add(_SYNONYM_OF.get(key, key))
-    return terms
+    return frozenset(terms)
 
 
 def terms(text: str, abbreviations: Mapping[str, str] = {}) -> frozenset[str]:
@@ -114,7 +118,10 @@ def terms(text: str, abbreviations: Mapping[str, str] = {}) -> frozenset[str]:
     generic words left out, abbreviations counted as themselves and as their
     expansion (so `ECT` agrees with `electroconvulsive`)."""
     found: set[str] = set()
-    for word in WORD.findall(CITED_KEY.sub(" ", text)):
+    words = WORD.findall(CITED_KEY.sub(" ", text))
+    if not abbreviations:
+        return frozenset(found.union(*map(_terms_of_word, words)))
+    for word in words:
         expansion = abbreviations.get(word) or abbreviations.get(word.upper())
         if expansion:
             for part in WORD.findall(expansion):
@@ -156,6 +163,13 @@ def finding_terms(finding_id: str, note: str, words: Iterable[str], abbreviation
     """The topic terms of a recorded finding: its ID's words, its note and any
     words declared for it in the entry's `topics` field."""
     return terms(" ".join([finding_id.replace("-", " "), note, *words]), abbreviations)
+
+
+@functools.lru_cache(maxsize=16384)
+def shared_finding_terms(finding_id: str, note: str, words: tuple[str, ...], abbreviations: frozenset[tuple[str, str]]) -> frozenset[str]:
+    """`finding_terms`, cached across pages: the same findings are cited on
+    many pages, whose abbreviations (given as items) are mostly the site's."""
+    return finding_terms(finding_id, note, words, dict(abbreviations))
 
 
 def agreement(clause_terms: frozenset[str], finding_terms_: frozenset[str]) -> TopicVerdict:
