@@ -39,7 +39,7 @@ from mkdocs.plugins import event_priority
 
 from claimcheck.check import PageReport, SiteReport
 from claimcheck.config import ConfigError, Settings
-from claimcheck.formatting import store_formatted, take_ahead
+from claimcheck.formatting import defer_references, fill_references, finish_ahead, store_formatted
 from claimcheck.markdown_ext import REPOSITORY_LINK, CheckedSite, checked_site, complete, completed, repository_address, settings_at, take_search_view, unfinished
 from claimcheck.marks import marked_html
 from claimcheck.problems import Problem
@@ -90,6 +90,7 @@ def _log(problem: Problem) -> None:
 def on_config(config):
     global build
     build = _Build()
+    defer_references(False)  # in case the last build stopped before on_env
     gc.unfreeze()  # in case the last build stopped between on_files and on_post_build
     config_file = Path(config.config_file_path) if config.config_file_path else Path.cwd() / "mkdocs.yml"
     build.root = config_file.parent
@@ -142,6 +143,8 @@ def on_files(files, config):
     if build.site.pending is None:  # else in on_post_build
         for problem in build.report.problems:
             _log(problem)
+    else:  # the worker formats the references while pages are rendered: on_env fills them in
+        defer_references(True)
     return files
 
 
@@ -187,13 +190,26 @@ def on_env(env, config, files):
     search indexer reads them."""
     if build.site is None or build.site.pending is None:
         return env
-    take_ahead(wait=True)  # the worker formats the cited references before it checks
+    finish_ahead()  # the worker formats the cited references before it checks; this process helps
+    defer_references(False)
     for file in files.documentation_pages():
         uri, page = file.src_uri, file.page
-        if uri in unfinished() and page is not None and uri in build.content:
-            page.content = complete(page.content, uri, build.site, search_view=True)
-            build.content[uri] = (page.content, complete(build.content[uri][1], uri, build.site))
+        if page is None or uri not in build.content:
+            continue
+        given, full = build.content[uri]
+        search = _finished(given, uri, search_view=True)
+        if page.content == given:
+            page.content = search
+        else:  # a later plugin changed it (on_page_context warns): keep its change
+            page.content, search = _finished(page.content, uri, search_view=True), given
+        build.content[uri] = (search, _finished(full, uri))
     return env
+
+
+def _finished(html: str, uri: str, search_view: bool = False) -> str:
+    """A page rendered while the check was pending, with its references and site bibliography."""
+    html = fill_references(html)
+    return complete(html, uri, build.site, search_view) if build.site is not None and uri in unfinished() else html
 
 
 def on_post_page(output, page, config):

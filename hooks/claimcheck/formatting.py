@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -159,10 +160,11 @@ FORMATTED = FormattedReferences()
 #: Fewer references than this to format: not worth a worker process (starting
 #: one costs about 0.3 s of the other core; pybtex takes about 2 ms an entry).
 AHEAD_MIN = 40
-#: References a worker formats in one go; the build takes each batch when done.
-AHEAD_BATCH = 40
-#: Batches the worker process is formatting or will format, in the order pages cite them.
-_AHEAD: list[Future[dict[str, Formatted]]] = []
+#: References a worker formats in one go (about 11 ms); the build takes each batch when done.
+AHEAD_BATCH = 10
+#: Batches the worker process is formatting or will format, in the order pages
+#: cite them, with their entries.
+_AHEAD: list[tuple[Future[dict[str, Formatted]], list[Entry]]] = []
 
 
 def references_to_format(bibliography: Bibliography, texts: Iterable[str]) -> list[Entry]:
@@ -193,7 +195,9 @@ def format_ahead(entries: list[Entry], worker: Worker | None = None) -> int:
 
     own = worker is None
     worker = worker or Worker()
-    _AHEAD.extend(worker.submit(_format_batch, entries[start:start + AHEAD_BATCH]) for start in range(0, len(entries), AHEAD_BATCH))
+    for start in range(0, len(entries), AHEAD_BATCH):
+        batch = entries[start:start + AHEAD_BATCH]
+        _AHEAD.append((worker.submit(_format_batch, batch), batch))
     if own:
         worker.release()  # the batches still run; the process ends after the last
     return len(entries)
@@ -204,28 +208,48 @@ def _format_batch(entries: list[Entry]) -> dict[str, Formatted]:
     return {entry.digest: Formatted(*format_reference(entry), author_year_label(entry)) for entry in entries}
 
 
-def take_ahead(wait: bool = False) -> None:
-    """Take the batches the worker has finished (all of them with `wait`; else
-    the rest are cancelled when nothing is left for them to do)."""
-    for future in list(_AHEAD):
-        if not (wait or future.done()):
-            continue
-        _AHEAD.remove(future)
+def take_ahead(wait: bool = False, needed: str | None = None) -> None:
+    """Take the batches the worker has finished (all of them with `wait`), and
+    the batch holding the entry digest `needed` when the worker is at it (a
+    batch's wait is shorter than formatting the reference here as well). The one
+    worker finishes batches in the order they were sent, so only the first batch
+    not taken is looked at (pages ask for thousands of references)."""
+    while _AHEAD:
+        future, batch = _AHEAD[0]
+        if not (wait or future.done() or (future.running() and any(entry.digest == needed for entry in batch))):
+            return
+        _AHEAD.pop(0)
         try:
             done = future.result()
         except Exception:  # the worker died (memory, a signal): its references are formatted here when needed
             continue
-        for digest, formatted in done.items():
-            found = FORMATTED.of_digest(digest)
-            found.html = found.html if found.html is not None else formatted.html
-            found.text = found.text if found.text is not None else formatted.text
-            found.label = found.label if found.label is not None else formatted.label
+        _keep(done)
+
+
+def finish_ahead() -> None:
+    """Every batch formatted: the worker goes on from the first, this process
+    formats from the last those it has not started, so both finish together."""
+    while _AHEAD:
+        future, batch = _AHEAD[-1]
+        if not future.cancel():  # started (or done): the rest are the worker's
+            take_ahead(wait=True)
+            return
+        _AHEAD.pop()
+        _keep(_format_batch(batch))
+
+
+def _keep(done: dict[str, Formatted]) -> None:
+    for digest, formatted in done.items():
+        found = FORMATTED.of_digest(digest)
+        found.html = found.html if found.html is not None else formatted.html
+        found.text = found.text if found.text is not None else formatted.text
+        found.label = found.label if found.label is not None else formatted.label
 
 
 def stop_ahead() -> None:
     """The build is over: take what the worker finished, drop what it has not started."""
     take_ahead()
-    for future in _AHEAD:
+    for future, _ in _AHEAD:
         future.cancel()
     _AHEAD.clear()
 
@@ -233,7 +257,7 @@ def stop_ahead() -> None:
 def _format(entry: Entry) -> Formatted:
     formatted = FORMATTED.of(entry)
     if (formatted.html is None or formatted.text is None) and _AHEAD:
-        take_ahead()
+        take_ahead(needed=entry.digest)
     if formatted.html is None or formatted.text is None:
         formatted.html, formatted.text = format_reference(entry)
     return formatted
@@ -241,19 +265,77 @@ def _format(entry: Entry) -> Formatted:
 
 def reference_html(entry: Entry) -> str:
     """The full formatted reference, as safe HTML with its DOI, PMID and URL links."""
-    return str(_format(entry).html)
+    return _DEFERRED.token("H", entry) or str(_format(entry).html)
 
 
 def reference_text(entry: Entry) -> str:
     """The full formatted reference as plain text (for tooltips; escape before use)."""
-    return str(_format(entry).text)
+    return _DEFERRED.token("T", entry) or str(_format(entry).text)
+
+
+#: A reference written while deferred: H (its HTML) or T (its text, escaped), and its entry's digest.
+REFERENCE_TOKEN = re.compile(r"CLAIMCHECKREF([HT])([0-9a-f]{64})X")
+
+
+class _Deferred:
+    """While on (a build whose references the worker is still formatting, from its
+    check until MkDocs has rendered every page), a reference not formatted yet is
+    written as a `REFERENCE_TOKEN`, which `fill_references` replaces once the
+    worker is done: rendering does not wait for it, nor format it a second time."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] | None = None
+
+    def token(self, kind: str, entry: Entry) -> str | None:
+        if self.entries is None or not entry.digest:
+            return None
+        formatted = FORMATTED.of(entry)
+        if (formatted.html if kind == "H" else formatted.text) is None and _AHEAD:
+            take_ahead()
+        if (formatted.html if kind == "H" else formatted.text) is not None:
+            return None
+        self.entries[entry.digest] = entry
+        return f"CLAIMCHECKREF{kind}{entry.digest}X"
+
+
+_DEFERRED = _Deferred()
+
+
+def defer_references(on: bool) -> None:
+    """Write references not formatted yet as tokens (`on`), or no longer (the
+    tokens written stay fillable by `fill_references`)."""
+    if on:
+        _TOKENS.clear()
+        _DEFERRED.entries = {}
+    else:
+        _TOKENS.update(_DEFERRED.entries or {})
+        _DEFERRED.entries = None
+
+
+#: The entries whose references were written as tokens, by digest.
+_TOKENS: dict[str, Entry] = {}
+
+
+def fill_references(text: str) -> str:
+    """HTML with each reference token (`defer_references`) replaced by the
+    reference: its HTML, or its plain text escaped (as a tooltip shows it)."""
+    if "CLAIMCHECKREF" not in text:
+        return text
+
+    def fill(match: re.Match[str]) -> str:
+        entry = _TOKENS.get(match[2]) or (_DEFERRED.entries or {}).get(match[2])
+        if entry is None:
+            return match[0]
+        return str(_format(entry).html) if match[1] == "H" else html.escape(str(_format(entry).text), quote=True)
+
+    return REFERENCE_TOKEN.sub(fill, text)
 
 
 def author_year(entry: Entry) -> str:
     """An author-year label: "Fekadu et al., 2018"."""
     formatted = FORMATTED.of(entry)
     if formatted.label is None and _AHEAD:
-        take_ahead()
+        take_ahead(needed=entry.digest)
     if formatted.label is None:
         formatted.label = author_year_label(entry)
     return formatted.label

@@ -36,7 +36,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .bibliography import load_bibliography
+from .bibliography import Bibliography, load_bibliography
 from .check import PageReport, SiteReport
 from .config import ConfigError, Settings, load_settings
 from .formatting import restore_formatted
@@ -254,15 +254,19 @@ def checked_site(settings: Settings, root: Path, pages: list[tuple[Path, str]] |
             shown = settings.bibliography.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             shown = str(settings.bibliography)
-        bibliography = load_bibliography(settings.bibliography, shown)
-        restore_formatted(bibliography)
+
+        def load() -> Bibliography:
+            bibliography = load_bibliography(settings.bibliography, shown)
+            restore_formatted(bibliography)
+            return bibliography
+
         arguments: dict[str, Any] = {
             "options": settings.options, "snippets": shown_from(settings.snippets, root), "levels": settings.levels,
             "status_max_age_years": settings.status_max_age_years, "grade_limits": settings.grade_limits, "format_cited": format_cited,
         }
-        pending = check_files_later(pages, bibliography, **arguments) if background else None
+        pending = check_files_later(pages, load, **arguments) if background else None
         _unfinished.clear()  # a build's pages are rendered after its check started
-        report = check_files(pages, bibliography, **arguments) if pending is None else SiteReport(pending.pages, bibliography, [], {})
+        report = check_files(pages, load(), **arguments) if pending is None else SiteReport(pending.pages, pending.bibliography, [], {})
         checked = CheckedSite.of(report, pending)
         _Memo.last, _Memo.last_pages = (signature, checked), pages
         return checked

@@ -21,7 +21,7 @@ from .bibliography import Bibliography
 from .cache import cache_key
 from .check import PageReport, SiteReport, check_conflicts, check_page, check_uncited, find_disagreements, readable_sentence
 from .citations import document_citations
-from .document import parse_document
+from .document import Document, parse_document
 from .formatting import format_ahead, references_to_format
 from .pages import read_text
 from .problems import Level, Problem, ProblemKind, Severity, at_levels
@@ -330,20 +330,25 @@ class PendingSite:
 
     def result(self) -> SiteReport:
         """The whole-site check, as `check_files` makes it (here, if the worker failed)."""
+        written = {page.path: page for page in self.pages}
         try:
             report = self.future.result()
-        except Exception:  # the worker died or could not start
+            # Not sent back, as this process has them: the bibliography, and each page's parse.
+            pages = [replace(page, document=written[page.path].document, groups=written[page.path].groups) for page in report.pages]
+        except Exception:  # the worker died or could not start (or a page changed on disk meanwhile)
             return check_files(self.arguments[0], self.bibliography, **self.arguments[1], parallel=False)
-        report.bibliography = self.bibliography  # not sent back: this process has it
-        return report
+        return replace(report, pages=pages, bibliography=self.bibliography)
 
 
-def check_files_later(files: list[tuple[Path, str]], bibliography: Bibliography, **settings: Any) -> PendingSite | None:
-    """`check_files(files, bibliography, **settings)` in a worker process, while
-    this one goes on (a build renders pages meanwhile, on the other core); None
-    when fewer than `PARALLEL_MIN` pages are missing from the cache (checking them
-    here costs less than waiting) or there is one core. References the pages cite
-    (`format_cited`) are formatted first, as a build needs them first."""
+def check_files_later(files: list[tuple[Path, str]], load: Callable[[], Bibliography], **settings: Any) -> PendingSite | None:
+    """`check_files(files, load(), **settings)` in a worker process, while this
+    one goes on (a build renders pages meanwhile, on the other core); None when
+    fewer than `PARALLEL_MIN` pages are missing from the cache (checking them here
+    costs less than waiting) or there is one core (`load` is then not called). The
+    worker first parses half the pages as written (what the build renders from)
+    while this process loads the bibliography and parses the other half, then
+    formats the references the pages cite (`format_cited`: a build needs them
+    next), then checks."""
     if cores() < 2:
         return None
     settings["today"] = settings.get("today") or datetime.date.today()  # one date for both processes
@@ -357,18 +362,34 @@ def check_files_later(files: list[tuple[Path, str]], bibliography: Bibliography,
     if sum(not cache.has("page", _page_key(text, shown, run, abbreviations)) for text, shown in texts) < PARALLEL_MIN:
         return None
     worker = Worker()
+    half = len(texts) // 2  # the worker parses the first half while this process loads the bibliography, then parses the rest
+    parsed = worker.submit(pages_as_written, texts[:half], settings["today"])
+    bibliography = load()
     if settings.pop("format_cited", False):
         format_ahead(references_to_format(bibliography, (text for text, _ in texts)), worker)
     future = worker.submit(_check_in_worker, files, bibliography, settings)
     worker.release()
+    rest = pages_as_written(texts[half:], settings["today"])
+    try:
+        first = parsed.result()
+    except Exception:  # the worker died or could not start: parsed here
+        first = pages_as_written(texts[:half], settings["today"])
+    return PendingSite(first + rest, bibliography, future, (files, settings))
+
+
+def pages_as_written(texts: list[tuple[str, str]], today: datetime.date) -> list[PageReport]:
+    """Each page (text, shown) parsed, its citations found and its review dates
+    checked: what a build renders from while the pages' claims are being checked."""
     pages = []
     for text, shown in texts:
         document = parse_document(text, shown)
-        pages.append(PageReport(document, document_citations(document), problems=check_standards(document, settings["today"])))
-    return PendingSite(pages, bibliography, future, (files, settings))
+        pages.append(PageReport(document, document_citations(document), problems=check_standards(document, today)))
+    return pages
 
 
 def _check_in_worker(files: list[tuple[Path, str]], bibliography: Bibliography, settings: dict[str, Any]) -> SiteReport:
-    """In the worker: `check_files`, the bibliography left out of what is sent back."""
+    """In the worker: `check_files`, less what the build has already (the
+    bibliography; each page's parse and citations, the larger part to send)."""
     report = check_files(files, bibliography, **settings, parallel=False)
-    return replace(report, bibliography=Bibliography(bibliography.path, {}, []))
+    pages = [replace(page, document=Document(page.path, "", "", []), groups=[]) for page in report.pages]
+    return replace(report, pages=pages, bibliography=Bibliography(bibliography.path, {}, []))

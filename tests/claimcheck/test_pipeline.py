@@ -124,6 +124,47 @@ def test_references_formatted_in_the_worker_are_those_formatted_here(monkeypatch
     assert formatting.references_to_format(bib, ["[@smith2020; @who2021]"]) == []
 
 
+def _many_entries(count):
+    return parse_bibliography("".join(
+        f"@article{{e{n}, author={{Author{n}, Ann and Other, Bo}}, title={{Trial number {n}}}, journal={{J}}, year={{20{n % 30:02d}}}, doi={{10.1000/x{n}}}}}\n"
+        for n in range(count)), "references.bib")
+
+
+def test_the_worker_formats_from_the_first_batch_and_this_process_from_the_last(monkeypatch):
+    """`finish_ahead` leaves the batches the worker has started to it and formats
+    the rest here: every reference formatted once, as formatting it here gives."""
+    from claimcheck import formatting
+
+    bib = _many_entries(60)
+    monkeypatch.setattr(formatting, "AHEAD_BATCH", 2)
+    assert formatting.format_ahead(list(bib.entries.values())) == 60
+    formatting.finish_ahead()
+    assert not formatting._AHEAD
+    for entry in bib.entries.values():
+        found = formatting.FORMATTED.by_digest[entry.digest]
+        assert (found.html, found.text, found.label) == (*formatting.format_reference(entry), formatting.author_year_label(entry))
+
+
+def test_references_written_while_deferred_are_filled_as_formatted_here():
+    """While the worker is formatting (`defer_references`), an unformatted
+    reference is a token; `fill_references` puts the reference in its place:
+    its HTML, or its text escaped as a tooltip shows it."""
+    import html
+
+    from claimcheck import formatting
+
+    entry = parse_bibliography("@article{a, author={O'Neil, Ann}, title={Risk <and> benefit}, journal={J}, year={2020}}\n", "references.bib").entries["a"]
+    formatting.defer_references(True)
+    try:
+        shown = f"<li>{formatting.reference_html(entry)}</li><span title=x>{html.escape(formatting.reference_text(entry))}</span>"
+    finally:
+        formatting.defer_references(False)
+    assert formatting.REFERENCE_TOKEN.search(shown) and formatting.FORMATTED.of(entry).html is None  # not formatted meanwhile
+    expected = f"<li>{formatting.reference_html(entry)}</li><span title=x>{html.escape(formatting.reference_text(entry))}</span>"
+    assert formatting.fill_references(shown) == expected
+    assert "&lt;and&gt;" in expected and "CLAIMCHECKREF" not in expected
+
+
 def _as_compared(site):
     return ([(p.path, [c.as_dict() for c in p.claims], p.readable, p.grades) for p in site.pages],
             [p.as_dict() for p in site.problems])
