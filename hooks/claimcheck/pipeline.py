@@ -196,9 +196,9 @@ PARALLEL_MIN = 16
 #: less than half).
 WORKER_SHARE = 0.45
 #: What formatting one reference costs the worker, in characters of page checked in
-#: the same time (pybtex takes about 1.1 ms a reference; checking, about 1.6 µs a
+#: the same time (pybtex takes about 1.1 ms a reference; checking, about 1.3 µs a
 #: character: measured on the benchmark site).
-REFERENCE_COST = 700
+REFERENCE_COST = 850
 
 
 class _PageChecks:
