@@ -185,9 +185,10 @@ def on_page_context(context, page, config, nav):
 
 
 def on_env(env, config, files):
-    """Pages rendered while the check is pending get the site bibliography (it needs
-    only the pages' citations), in their search view and their HTML, before the
-    search indexer reads them."""
+    """Pages rendered while the check is pending get the references the worker was
+    formatting meanwhile and the site bibliography (it needs only the pages'
+    citations), in their search view and their HTML, before the search indexer
+    reads them."""
     if build.site is None or build.site.pending is None:
         return env
     finish_ahead()  # the worker formats the cited references before it checks; this process helps
@@ -233,7 +234,10 @@ def _finish_pending(site: CheckedSite) -> None:
         _log(problem)
     for uri, built in build.unfinished.items():
         try:
-            built.write_text(complete(built.read_text(encoding="utf-8"), uri, build.site), encoding="utf-8")
+            written = built.read_text(encoding="utf-8")
+            finished = complete(written, uri, build.site)
+            if finished != written:
+                built.write_text(finished, encoding="utf-8")
         except OSError as exc:
             log.warning("%s: could not finish the built page %s (%s): build again", uri, built, exc.strerror)
 
