@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from .bibliography import Bibliography, Finding
 from .citations import CitationGroup, document_citations, find_citations
-from .clauses import clauses
+from .clauses import clause_at, clauses
 from .document import Document, Unit, UnitKind, sentence_spans
 from .problems import ERROR, Problem
 from .quantities import AT_LEAST, AT_MOST, Quantity, QuantityKind, agree, find_quantities, matches
@@ -70,10 +70,13 @@ MARKDOWN_MARKS = re.compile(r"^\s*(?:[-*+>]|\d+[.)])\s+|(?<!\\)\||\*\*|__")
 
 
 def readable_sentence(sentence: str) -> str:
-    """A claim's sentence as a reader sees it: no citations, no Markdown marks (then escaped)."""
-    groups = find_citations(sentence)
-    for group in reversed(groups):
-        sentence = sentence[:group.start].rstrip() + sentence[group.end:]
+    """A claim's sentence as a reader sees it: no citations, no Markdown marks (then escaped).
+    Each citation goes with the spaces before it, in one pass over the sentence."""
+    pieces, last = [], 0
+    for group in find_citations(sentence):
+        pieces.append(sentence[last:group.start].rstrip())
+        last = group.end
+    sentence = "".join(pieces) + sentence[last:]
     sentence = " ".join(MARKDOWN_MARKS.sub(" ", sentence).split())
     return html.escape(re.sub(r"\s+([.,;:)])", r"\1", sentence))
 
@@ -288,11 +291,12 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
         sentence = _one_line(" ".join(document.text(a, b) for a, b in unit.regions))
         regions = tuple(span for a, b in unit.regions for span in sentence_spans(document.prose, a, b)) if unit.kind == UnitKind.ITEM else unit.regions
         unit_clauses = clauses(document.prose, regions, groups_by_unit.get(index, []))
+        clause_of = clause_at(unit_clauses)
         for start, end in unit.regions:
             for stat in find_quantities(document.prose[start:end], options):
                 claim_start = start + stat.start
                 line = document.line_of(claim_start)
-                clause = next((c for c in unit_clauses if c.contains(claim_start)), unit_clauses[0])
+                clause = clause_of(claim_start)
                 keys = tuple(dict.fromkeys(k for g in clause.groups for k in g.keys))
                 clause_text = _one_line(clause.text(document.prose) + " " + _table_labels(document, unit, claim_start))
                 known = [entry for entry in (bibliography.get(k) for k in keys) if entry is not None]

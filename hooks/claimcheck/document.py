@@ -387,11 +387,27 @@ def _block_titles(lines: list[str], starts: list[int], front_lines: int, code: l
     return found
 
 
+def _heading_scopes(headings: list[tuple[int, int]], end: int) -> dict[int, int]:
+    """Where each heading's section ends (offset -> offset): at the next heading of
+    its level or higher, else at `end`. One pass, each heading kept until a heading
+    closes it (looking ahead from every heading took a page of 5,000 headings 0.4 s)."""
+    scopes: dict[int, int] = {}
+    open_: list[tuple[int, int]] = []  # (offset, level) of headings not yet closed, levels rising
+    for offset, level in sorted(headings):
+        while open_ and open_[-1][1] >= level:
+            scopes[open_.pop()[0]] = offset
+        open_.append((offset, level))
+    for offset, _ in open_:
+        scopes[offset] = end
+    return scopes
+
+
 def _block_units(text: str, order: list[tuple[UnitKind, int]], groups: dict[tuple[UnitKind, int], list[tuple[int, int]]],
                  headings: list[tuple[int, int]], headers: dict[tuple[UnitKind, int], tuple[int, int]]) -> list[Unit]:
     """The units of the page's blocks, in `order`: each sentence of a paragraph,
     each heading with the text it heads, each list item, row or other block whole."""
     units: list[Unit] = []
+    scopes = _heading_scopes(headings, len(text))
     for key in order:
         kind = key[0]
         if kind == UnitKind.SENTENCE:
@@ -399,9 +415,7 @@ def _block_units(text: str, order: list[tuple[UnitKind, int]], groups: dict[tupl
                 units.extend(Unit(UnitKind.SENTENCE, (span,)) for span in sentence_spans(text, start, end))
         elif kind == UnitKind.HEADING:
             (a, b), = groups[key]
-            level = next(level for offset, level in headings if offset == a)
-            end = next((offset for offset, other in headings if offset > a and other <= level), len(text))
-            units.append(Unit(UnitKind.HEADING, ((a, b),), scope=(a, end)))
+            units.append(Unit(UnitKind.HEADING, ((a, b),), scope=(a, scopes[a])))
         else:
             units.append(Unit(kind, tuple(groups[key]), header=headers.get(key)))
     return units

@@ -159,7 +159,7 @@ def _save_page(key: str, report: PageReport, bibliography: Bibliography) -> None
 def _checked_page(text: str, shown: str, bibliography: Bibliography, run: Run, abbreviations: dict[str, str]) -> PageReport:
     """`check_page` and the cached page checks (and the claims' sentences as the ledger shows them)."""
     report = check_page(parse_document(text, shown), bibliography, run.options, abbreviations)
-    report.readable = {claim.sentence: readable_sentence(claim.sentence) for claim in report.claims}
+    report.readable = {sentence: readable_sentence(sentence) for sentence in {claim.sentence for claim in report.claims}}
     for page_check in PAGE_CHECKS:
         if page_check.cached:
             report.problems.extend(page_check.run(report, run))

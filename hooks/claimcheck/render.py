@@ -480,7 +480,7 @@ def ledger_html(report: SiteReport, links: dict[str, PageLink], here: str, score
                 ("Check result", f"<code>{claim.status}</code>"),
             ])
             rows.append(f'<tr class="ledger-row status-{claim.status}">' + _cells(LEDGER_COLUMNS, (
-                f"<strong>{html.escape(claim.text)}</strong>", (page.readable.get(claim.sentence) or readable_sentence(claim.sentence))[:300],
+                f"<strong>{html.escape(claim.text)}</strong>", (page.readable.get(claim.sentence) or page.readable.setdefault(claim.sentence, readable_sentence(claim.sentence)))[:300],
                 _sources_html(claim.citations, report.bibliography, bib_href), finding, STATUS_LABELS[claim.status] + technical,
             )) + "</tr>")
         out.append(
@@ -519,6 +519,7 @@ def status_html(report: SiteReport, links: dict[str, PageLink], here: str, bib_h
     if not claims:
         return heading + "\n<p>No page states a regulatory or guideline status.</p>"
     rows = []
+    shown: dict[str, str] = {}  # each sentence once, however many statements it makes
     for claim in claims:
         newest = f"{claim.newest[1].isoformat()}" if claim.newest else "—"
         link = links.get(claim.file)
@@ -527,7 +528,7 @@ def status_html(report: SiteReport, links: dict[str, PageLink], here: str, bib_h
                                 ("Citation keys", ", ".join(f"<code>{html.escape(key)}</code>" for key in claim.citations)),
                                 ("Newest source", f"<code>{html.escape(claim.newest[0])}</code>" if claim.newest else "")])
         rows.append(f'<tr class="status-row verdict-{claim.verdict}">' + _cells(STATUS_COLUMNS, (
-            where, f"<strong>{html.escape(claim.text)}</strong>", readable_sentence(claim.sentence)[:300],
+            where, f"<strong>{html.escape(claim.text)}</strong>", shown.setdefault(claim.sentence, readable_sentence(claim.sentence))[:300],
             _sources_html(claim.citations, report.bibliography, bib_href), newest, VERDICT_LABELS[claim.verdict] + technical,
         )) + "</tr>")
     return (
