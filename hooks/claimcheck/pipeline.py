@@ -28,7 +28,7 @@ from .problems import Level, Problem, ProblemKind, Severity, at_levels
 from .standards import DEFAULT_GRADE_LIMITS, GradeLimits, check_reading_grades, check_sources, check_standards, check_working_notes, reading_grades
 from .status import STATUS_MAX_AGE_YEARS, check_status
 from .topics import parse_abbreviations
-from .worker import Worker, cores
+from .worker import Worker, cores, forks
 
 
 @dataclass(frozen=True)
@@ -189,8 +189,10 @@ def _check_and_save(pages: list[tuple[str, str, str]], bibliography: Bibliograph
 
 
 #: Fewer pages than this to check: not worth a worker process (starting one costs
-#: 10-50 ms forked, about 0.5 s spawned under `mkdocs serve`; a page takes 5-20 ms).
+#: 10-50 ms forked; a page takes 5-20 ms).
 PARALLEL_MIN = 16
+#: The same when the worker would be spawned (under `mkdocs serve`: about 0.5 s to start).
+PARALLEL_MIN_SPAWNED = 100
 #: The share of the pages' text the worker checks when it has nothing else to do
 #: (it also unpickles the bibliography and pickles its reports back, so slightly
 #: less than half).
@@ -216,7 +218,7 @@ class _PageChecks:
         missing = [index for index, report in enumerate(self.found) if report is None]
         self.ours = [(index, (*texts[index], keys[index])) for index in missing]
         self.theirs: list[tuple[int, tuple[str, str, str]]] = []
-        if worker is not None and len(missing) >= PARALLEL_MIN and cores() > 1:
+        if worker is not None and len(missing) >= (PARALLEL_MIN if forks() else PARALLEL_MIN_SPAWNED) and cores() > 1:
             total = sum(len(page[0]) for _, page in self.ours)
             share, limit = 0, WORKER_SHARE * total - busy / 2
             while self.ours and share + len(self.ours[-1][1][0]) <= limit:

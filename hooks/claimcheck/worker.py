@@ -25,6 +25,14 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def forks() -> bool:
+    """Whether a worker started now is forked (at once, with everything imported)
+    rather than spawned (about half a second of start-up and imports): fork when
+    this is the only thread, as in `mkdocs build` and `claimcheck`; `mkdocs serve`
+    runs threads, whose held locks a forked child would inherit."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 class Worker:
     """One worker process, started at the first `submit`; `release` lets it end
     after the work already submitted."""
@@ -38,11 +46,7 @@ class Worker:
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
         if self._pool is None:
-            # fork (the worker starts at once with everything imported) when this is
-            # the only thread, as in `mkdocs build` and `claimcheck`; else spawn
-            # (`mkdocs serve` runs threads, whose held locks a forked child would inherit).
-            single = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork" if single else "spawn"))
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork" if forks() else "spawn"))
         return self._pool.submit(function, *args)
 
     def release(self) -> None:
