@@ -290,8 +290,7 @@ def check_page(document: Document, bibliography: Bibliography, options: frozense
         waived = waivers.get(index)
         sentence = _one_line(" ".join(document.text(a, b) for a, b in unit.regions))
         regions = tuple(span for a, b in unit.regions for span in sentence_spans(document.prose, a, b)) if unit.kind == UnitKind.ITEM else unit.regions
-        unit_clauses = clauses(document.prose, regions, groups_by_unit.get(index, []))
-        clause_of = clause_at(unit_clauses)
+        clause_of = clause_at(clauses(document.prose, regions, groups_by_unit.get(index, [])))
         for start, end in unit.regions:
             for stat in find_quantities(document.prose[start:end], options):
                 claim_start = start + stat.start
