@@ -4,6 +4,7 @@ results as the plain way each was done before (the oracles below)."""
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -63,40 +64,23 @@ def _clause_before(found, offset):
     return next((clause for clause in found if clause.contains(offset)), found[0])
 
 
-def _clauses_before(prose, regions, groups):
-    """`clauses` as it was, looking back through every segment for each clause's context."""
-    from claimcheck.clauses import Clause, _segments
+def _as_before(found, prose, regions, groups):
+    """The clauses' contexts as they were found before (looking back through every
+    segment from each clause's first), and their spans: the segments, in order."""
+    from claimcheck.clauses import _segments
 
     if len(groups) <= 1:
-        return [Clause(regions, tuple(groups))]
+        return found
     starts = [g.start for g in groups]
     segments = [s for a, b in regions for s in _segments(prose, a, b, groups, starts)]
-    depths, at = [], 0
-    for group in groups:
-        while at < len(segments) - 1 and segments[at].end <= group.start:
-            at += 1
-        depths.append(segments[at].depth)
-    answers, first = [], 0
-    for segment in segments:
-        while first < len(groups) and groups[first].start < segment.start:
-            first += 1
-        last = first
-        while last < len(groups) and groups[last].start < segment.end:
-            last += 1
-        own = tuple(groups[first:last])
-        if not own:
-            after = next((i for i in range(last, len(groups)) if depths[i] <= segment.depth), None)
-            before = next((i for i in range(first - 1, -1, -1) if depths[i] <= segment.depth), None)
-            own = (groups[after if after is not None else before if before is not None else -1],)
-        answers.append(own)
-    found = []
-    for index, (segment, own) in enumerate(zip(segments, answers)):
-        if found and found[-1].groups == own:
-            found[-1] = Clause(found[-1].spans + ((segment.start, segment.end),), own, found[-1].context)
-            continue
-        outer = next((s for s in reversed(segments[:index]) if s.depth < segment.depth), None)
-        found.append(Clause(((segment.start, segment.end),), own, ((outer.start, outer.end),) if outer is not None else ()))
-    return found
+    assert [span for clause in found for span in clause.spans] == [(s.start, s.end) for s in segments]
+    first_of = {(s.start, s.end): index for index, s in enumerate(segments)}
+    before = []
+    for clause in found:
+        index = first_of[clause.spans[0]]
+        outer = next((s for s in reversed(segments[:index]) if s.depth < segments[index].depth), None)
+        before.append(replace(clause, context=((outer.start, outer.end),) if outer is not None else ()))
+    return before
 
 
 def test_each_number_of_the_guide_answers_to_the_clause_it_did_before():
@@ -110,7 +94,7 @@ def test_each_number_of_the_guide_answers_to_the_clause_it_did_before():
         for unit in document.units:
             own = [g for g in groups if any(a <= g.start < b for a, b in unit.regions)]
             found = clauses(document.prose, unit.regions, own)
-            assert found == _clauses_before(document.prose, unit.regions, own)
+            assert found == _as_before(found, document.prose, unit.regions, own)
             lookup = clause_at(found)
             for offset in range(unit.regions[0][0] - 3, unit.regions[-1][1] + 3):  # gaps and either side too
                 assert lookup(offset) is _clause_before(found, offset)
