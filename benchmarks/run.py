@@ -451,7 +451,7 @@ def scaling_md(section: dict[str, object]) -> str:
 
 def pathological_md(section: dict[str, object]) -> str:
     lines = ["Each input at 1/16, 1/8, 1/4, 1/2 and all of its size, one fresh process per function and size "
-             f"(stopped after {section.get('timeout', 60):.0f} s). Times are CPU seconds of one call. *Exponent*: k in time ≈ a + b·lengthᵏ, "
+             f"(stopped after {section.get('timeout', 60):.0f} s). Times are CPU seconds of one call, with the garbage collector paused as the hooks and `claimcheck` run the checks. *Exponent*: k in time ≈ a + b·lengthᵏ, "
              "fitted by least squares over every size that finished (the constant a takes start-up costs, so they cannot hide a "
              "quadratic term), else a log-log slope — 1 is linear, 2 quadratic; above 1.3 is flagged. Calls under 1 s: best of five.", "",
              ]
