@@ -158,7 +158,7 @@ FORMATTED = FormattedReferences()
 
 
 #: Fewer references than this to format: not worth a worker process (starting
-#: one costs about 0.3 s of the other core; pybtex takes about 2 ms an entry).
+#: one costs about 0.3 s of the other core; pybtex takes about 1.1 ms an entry).
 AHEAD_MIN = 40
 #: References a worker formats in one go (about 11 ms); the build takes each batch when done.
 AHEAD_BATCH = 10
