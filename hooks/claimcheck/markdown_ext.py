@@ -418,7 +418,7 @@ class CitationPostprocessor(Postprocessor):
         excluded = LEDGER_SPOT in text
         if excluded and where.meta is not None:  # the ledger repeats every page's claims: keep it out of search
             where.meta["search"] = {"exclude": True}
-        if site.pending is None:
+        if site.pending is None:  # else `complete` puts them in, once the references are formatted
             full, search = _site_wide(full, search, site, where)
         full = _link_own_ledger_section(full, site, where)
         if site.pending is not None and where.path is not None and (BIBLIOGRAPHY_SPOT in text or LEDGER_SPOT in text or OWN_SECTION in full):
@@ -430,13 +430,15 @@ class CitationPostprocessor(Postprocessor):
 
 
 def _site_wide(full: str, search: str, site: CheckedSite, where: GeneratorPage) -> tuple[str, str]:
-    """The site bibliography and the evidence ledger in their places (before the placeholders are filled)."""
-    links = page_links(site, where) if BIBLIOGRAPHY_SPOT in full or LEDGER_SPOT in full else {}
+    """The site bibliography and (once the check is done) the evidence ledger in
+    their places, in the page and its search view (before the placeholders are filled)."""
+    ledger = LEDGER_SPOT in full and site.pending is None
+    links = page_links(site, where) if BIBLIOGRAPHY_SPOT in full or ledger else {}
     if BIBLIOGRAPHY_SPOT in full:
         listing = bibliography_html(site.report, links, where.link_base)
         full = full.replace(BIBLIOGRAPHY_SPOT, listing.html)
         search = search.replace(BIBLIOGRAPHY_SPOT, listing.search)
-    if LEDGER_SPOT in full:
+    if ledger:
         full = full.replace(LEDGER_SPOT, ledger_html(site.report, links, where.link_base, site.grades))
     return full, search
 
@@ -461,12 +463,9 @@ def complete(html: str, path: str, site: CheckedSite, search_view: bool = False)
     where, rendered = found
     done = site.pending is None
     if BIBLIOGRAPHY_SPOT in html or (done and LEDGER_SPOT in html):
-        links = page_links(site, where)
-        if BIBLIOGRAPHY_SPOT in html:
-            listing = bibliography_html(site.report, links, where.link_base)
-            html = html.replace(BIBLIOGRAPHY_SPOT, fill_placeholders(listing.search if search_view else listing.html, rendered, search_view))
-        if done and LEDGER_SPOT in html:
-            html = html.replace(LEDGER_SPOT, fill_placeholders(ledger_html(site.report, links, where.link_base, site.grades), rendered))
+        # As the postprocessor does; the markers already filled leave no placeholder to fill again.
+        full, search = _site_wide(html, html, site, where)
+        html = fill_placeholders(search if search_view else full, rendered, search_view)
     if done and OWN_SECTION in html:
         scanned = site.pages.get(path)
         html = html.replace(OWN_SECTION, "#" + ledger_anchor(path) if scanned is not None and scanned.claims else "")

@@ -171,11 +171,7 @@ def _cached_page(text: str, shown: str, bibliography: Bibliography, run: Run, ab
     abbreviations and what the page reads of the bibliography (`bibliography_signature`)
     are unchanged."""
     key = _page_key(text, shown, run, abbreviations)
-    report = _load_page(key, bibliography)
-    if report is None:
-        report = _checked_page(text, shown, bibliography, run, abbreviations)
-        _save_page(key, report, bibliography)
-    return report
+    return _load_page(key, bibliography) or _check_and_save([(text, shown, key)], bibliography, run, abbreviations)[0]
 
 
 def _check_and_save(pages: list[tuple[str, str, str]], bibliography: Bibliography, run: Run, abbreviations: dict[str, str]) -> list[PageReport]:
